@@ -1,0 +1,1 @@
+"""grammar/ travels inside the package as iosfw.grammar, so a plain `pip install .` carries it."""

@@ -1,0 +1,325 @@
+"""The router as data: what a running-config says, with the IOS 12.3(4)T defaults."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Preserved:
+    """A line kept verbatim: unknown to the grammar, or rejected as IOS would reject it."""
+    text: str                 # as written, leading spaces included
+    kind: str                 # "unknown" or "rejected"
+    anchor: str = ""          # render slot it follows (global lines only)
+    reason: str = ""
+
+
+@dataclass
+class Secret:
+    """A password as stored: type 0 (clear), 7 (reversible) or 5 (MD5-crypt)."""
+    type: int
+    value: str
+
+
+@dataclass
+class Timestamps:
+    kind: str = "uptime"      # "uptime" or "datetime"
+    msec: bool = False
+    localtime: bool = False
+    show_timezone: bool = False
+    year: bool = False
+
+
+# ------------------------------------------------------------------ access lists
+@dataclass(frozen=True)
+class Address:
+    """Source or destination: an address and an IOS wildcard (bits set = don't care)."""
+    ip: int
+    wildcard: int
+
+    @property
+    def is_any(self) -> bool:
+        return self.wildcard == 0xFFFFFFFF
+
+    @property
+    def is_host(self) -> bool:
+        return self.wildcard == 0
+
+    def matches(self, ip: int) -> bool:
+        return (ip & ~self.wildcard) == (self.ip & ~self.wildcard)
+
+
+ANY = Address(0, 0xFFFFFFFF)
+
+
+@dataclass(frozen=True)
+class PortMatch:
+    op: str                   # eq, neq, lt, gt, range
+    ports: tuple[int, ...]
+
+    def matches(self, port: int) -> bool:
+        p = self.ports
+        if self.op == "eq":
+            return port == p[0]
+        if self.op == "neq":
+            return port != p[0]
+        if self.op == "lt":
+            return port < p[0]
+        if self.op == "gt":
+            return port > p[0]
+        return p[0] <= port <= p[1]
+
+
+@dataclass
+class AclEntry:
+    seq: int
+    action: str               # permit, deny, remark
+    protocol: str = "ip"      # ip, tcp, udp, icmp, a keyword or a number as text
+    src: Address = ANY
+    src_port: Optional[PortMatch] = None
+    dst: Optional[Address] = None   # None in standard lists
+    dst_port: Optional[PortMatch] = None
+    icmp: Optional[tuple] = None     # (type, code or None, name or None)
+    options: tuple[str, ...] = ()    # established, fragments, precedence X, tos X, ... in order
+    log: str = ""                    # "", "log" or "log-input"
+    remark: str = ""
+    matches: int = 0
+
+
+@dataclass
+class AccessList:
+    name: str                 # number or name, as text
+    kind: str                 # standard or extended
+    numbered: bool
+    entries: list[AclEntry] = field(default_factory=list)
+    extra: list[Preserved] = field(default_factory=list)
+
+    def next_seq(self) -> int:
+        rules = [e.seq for e in self.entries]
+        return (max(rules) // 10 + 1) * 10 if rules else 10
+
+
+# ------------------------------------------------------------------ inspection
+# Idle timeouts (seconds) a protocol takes when its rule names none.
+PROTOCOL_TIMEOUTS = {"udp": 30, "icmp": 10, "tftp": 30, "sip": 30, "fragment": 1}
+
+
+@dataclass
+class InspectProtocol:
+    protocol: str
+    alert: Optional[bool] = None          # None: follows `ip inspect alert-off`
+    audit_trail: Optional[bool] = None    # None: follows `ip inspect audit-trail`
+    timeout: Optional[int] = None         # None: the protocol's default
+    max_data: Optional[int] = None        # smtp / esmtp
+    java_list: Optional[str] = None       # http
+    urlfilter: bool = False               # http
+    program_number: Optional[int] = None  # rpc
+    wait_time: Optional[int] = None       # rpc
+    fragment_max: Optional[int] = None    # fragment
+    fragment_timeout: Optional[int] = None
+
+    @property
+    def key(self) -> str:
+        """Identity within a rule: one line per protocol (per program number for rpc)."""
+        return f"rpc {self.program_number}" if self.protocol == "rpc" else self.protocol
+
+
+@dataclass
+class InspectRule:
+    name: str
+    protocols: list[InspectProtocol] = field(default_factory=list)
+
+    def find(self, key: str) -> Optional[InspectProtocol]:
+        return next((p for p in self.protocols if p.key == key), None)
+
+
+@dataclass
+class InspectGlobals:
+    alert: bool = True
+    audit_trail: bool = False
+    max_incomplete_high: int = 500
+    max_incomplete_low: int = 400
+    one_minute_high: int = 500
+    one_minute_low: int = 400
+    host_max_incomplete: int = 50
+    host_block_time: int = 0
+    synwait: int = 30
+    finwait: int = 5
+    tcp_idle: int = 3600
+    udp_idle: int = 30
+    dns_timeout: int = 5
+
+    def timeout_for(self, proto: InspectProtocol) -> int:
+        if proto.timeout is not None:
+            return proto.timeout
+        if proto.protocol in PROTOCOL_TIMEOUTS:
+            return self.udp_idle if proto.protocol == "udp" else PROTOCOL_TIMEOUTS[proto.protocol]
+        return self.tcp_idle
+
+    def alert_for(self, proto: InspectProtocol) -> bool:
+        return self.alert if proto.alert is None else proto.alert
+
+    def audit_for(self, proto: InspectProtocol) -> bool:
+        return self.audit_trail if proto.audit_trail is None else proto.audit_trail
+
+
+# ------------------------------------------------------------------ interfaces
+@dataclass
+class Interface:
+    name: str
+    subif_type: str = ""
+    description: str = ""
+    address: Optional[tuple[int, int]] = None       # (ip, mask)
+    secondaries: list[tuple[int, int]] = field(default_factory=list)
+    address_dynamic: str = ""                       # negotiated / dhcp
+    shutdown: bool = False
+    access_group_in: str = ""
+    access_group_out: str = ""
+    nat: str = ""                                   # inside / outside
+    inspect_in: str = ""
+    inspect_out: str = ""
+    inspect_stamp: int = 0                          # when `ip inspect` was last applied
+    virtual_reassembly: bool = False
+    duplex: str = ""                                # auto / full / half
+    half_duplex_cmd: str = ""                       # "half-duplex" / "full-duplex" as typed
+    speed: str = ""
+    extra: list[Preserved] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ NAT and routes
+@dataclass
+class NatStatic:
+    local_ip: int
+    global_ip: Optional[int]          # None when the global side is an interface
+    protocol: str = ""                # "" for one-to-one, tcp / udp for port statics
+    local_port: int = 0
+    global_port: int = 0
+    global_interface: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class NatDynamic:
+    acl: str
+    pool: str = ""
+    interface: str = ""
+    overload: bool = False
+
+
+@dataclass
+class NatPool:
+    name: str
+    start: int
+    end: int
+    mask: int
+    prefix_form: bool = False         # written with prefix-length rather than netmask
+
+
+@dataclass
+class Route:
+    prefix: int
+    mask: int
+    next_hop: Optional[int] = None
+    interface: str = ""
+    distance: Optional[int] = None
+    options: tuple[str, ...] = ()     # permanent, name X, tag N as written
+
+
+# ------------------------------------------------------------------ lines and other blocks
+@dataclass
+class Line:
+    kind: str                         # con, aux, vty, or "" for absolute numbers
+    first: int
+    last: Optional[int] = None
+    password: Optional[Secret] = None
+    login: str = ""                   # "", "login" or "local"
+    transport_input: tuple[str, ...] = ()
+    exec_timeout: Optional[tuple[int, int]] = None
+    extra: list[Preserved] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        rng = f"{self.first}" if self.last is None else f"{self.first} {self.last}"
+        return f"{self.kind} {rng}" if self.kind else rng
+
+
+@dataclass
+class Controller:
+    name: str                         # "T1 3/0"
+    framing: str = ""
+    linecode: str = ""
+    extra: list[Preserved] = field(default_factory=list)
+
+
+@dataclass
+class SimpleBlock:
+    """A block iosfw keeps without modelling its insides (voice-port, control-plane)."""
+    name: str
+    shutdown: bool = False
+    extra: list[Preserved] = field(default_factory=list)
+
+
+@dataclass
+class Banner:
+    delimiter: str
+    text: str
+
+
+@dataclass
+class User:
+    name: str
+    privilege: Optional[int]
+    secret: Secret
+    is_secret: bool                   # `secret` rather than `password`
+
+
+@dataclass
+class Router:
+    hostname: str = "Router"
+    version: str = "12.3"
+    services: dict[str, bool] = field(default_factory=lambda: {
+        "config": False, "pad": True, "password-encryption": False})
+    timestamps: dict[str, Optional[Timestamps]] = field(default_factory=lambda: {
+        "debug": Timestamps(), "log": Timestamps()})
+    boot_markers: bool = False
+    enable_password: Optional[Secret] = None
+    enable_secret: Optional[Secret] = None
+    users: dict[str, User] = field(default_factory=dict)
+    aaa_new_model: bool = False
+    resource_policy: bool = False
+    voice_cards: list[int] = field(default_factory=list)
+    ip_subnet_zero: bool = True
+    ip_cef: bool = False
+    ip_classless: bool = True
+    ip_domain_name: str = ""
+    ip_domain_lookup: bool = True
+    ip_name_servers: list[str] = field(default_factory=list)
+    ip_source_route: bool = True
+    ip_http_server: bool = False
+    ip_http_secure_server: bool = False
+    ip_dhcp_use_vrf_connected: bool = True
+    ip_ips_deny_action: bool = False
+    ftp_server_write_enable: bool = False
+    inspect: InspectGlobals = field(default_factory=InspectGlobals)
+    inspect_rules: dict[str, InspectRule] = field(default_factory=dict)
+    access_lists: dict[str, AccessList] = field(default_factory=dict)
+    interfaces: dict[str, Interface] = field(default_factory=dict)
+    nat_statics: list[NatStatic] = field(default_factory=list)
+    nat_dynamics: list[NatDynamic] = field(default_factory=list)
+    nat_pools: dict[str, NatPool] = field(default_factory=dict)
+    nat_timeouts: dict[str, Optional[int]] = field(default_factory=dict)  # None = never
+    routes: list[Route] = field(default_factory=list)
+    lines: dict[str, Line] = field(default_factory=lambda: {
+        "con 0": Line("con", 0), "aux 0": Line("aux", 0), "vty 0 4": Line("vty", 0, 4, login="login")})
+    controllers: dict[str, Controller] = field(default_factory=dict)
+    voice_ports: dict[str, SimpleBlock] = field(default_factory=dict)
+    control_plane: Optional[SimpleBlock] = None
+    banners: dict[str, Banner] = field(default_factory=dict)
+    logging_buffered: Optional[tuple[Optional[int], Optional[str]]] = None
+    logging_console: Optional[str] = None     # level; "" = default, None = unset
+    logging_monitor: Optional[str] = None
+    logging_console_off: bool = False
+    logging_hosts: list[str] = field(default_factory=list)
+    clock_timezone: Optional[tuple[str, int, int]] = None
+    preserved: list[Preserved] = field(default_factory=list)
+    inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp

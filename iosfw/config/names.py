@@ -1,0 +1,52 @@
+"""Spelling rules IOS applies to names: interface types, line types, addresses."""
+from __future__ import annotations
+
+import ipaddress
+import re
+
+# Ordered so that the first prefix match is the one IOS picks (`int e2/0` is Ethernet).
+INTERFACE_TYPES = (
+    "Ethernet", "FastEthernet", "GigabitEthernet", "Serial", "ATM", "BRI", "Dialer", "Loopback",
+    "Null", "Tunnel", "Vlan", "Virtual-Template", "Virtual-Access", "Async", "Multilink",
+    "Port-channel", "BVI", "Group-Async", "CTunnel", "Cable", "POS", "Vif",
+)
+
+_IFNAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*([0-9][0-9/.:]*)$")
+
+
+class BadName(ValueError):
+    pass
+
+
+def interface_name(text: str) -> str:
+    """`e2/0`, `ethernet 2/0` or `Ethernet2/0` -> `Ethernet2/0`."""
+    match = _IFNAME.match(text.strip())
+    if not match:
+        raise BadName(f"bad interface name {text!r}")
+    typed, number = match.groups()
+    lower = typed.lower()
+    for kind in INTERFACE_TYPES:
+        if kind.lower().startswith(lower):
+            return kind + number
+    raise BadName(f"unknown interface type {typed!r}")
+
+
+def ip_to_int(text: str) -> int:
+    return int(ipaddress.IPv4Address(text))
+
+
+def int_to_ip(value: int) -> str:
+    return str(ipaddress.IPv4Address(value))
+
+
+def mask_is_contiguous(mask: int) -> bool:
+    inverted = ~mask & 0xFFFFFFFF
+    return inverted & (inverted + 1) == 0
+
+
+def prefix_len(mask: int) -> int:
+    return bin(mask).count("1")
+
+
+def len_to_mask(length: int) -> int:
+    return (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF if length else 0

@@ -1,0 +1,84 @@
+"""IOS password encodings: type 7 (reversible XOR) and type 5 (MD5-crypt)."""
+from __future__ import annotations
+
+import hashlib
+
+_XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+_CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+class BadSecret(ValueError):
+    """A type 7 or type 5 string that IOS would not accept."""
+
+
+def type7_decode(encoded: str) -> str:
+    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdigit():
+        raise BadSecret("Invalid encrypted password")
+    salt = int(encoded[:2])
+    try:
+        data = bytes.fromhex(encoded[2:])
+    except ValueError:
+        raise BadSecret("Invalid encrypted password") from None
+    return "".join(chr(b ^ ord(_XLAT[(salt + i) % len(_XLAT)])) for i, b in enumerate(data))
+
+
+def type7_encode(plain: str, salt: int | None = None) -> str:
+    """Deterministic unless a salt is given, so that the same config always renders the same."""
+    if salt is None:
+        salt = sum(plain.encode()) % 16
+    body = "".join("%02X" % (ord(c) ^ ord(_XLAT[(salt + i) % len(_XLAT)])) for i, c in enumerate(plain))
+    return "%02d%s" % (salt, body)
+
+
+def _to64(value: int, length: int) -> str:
+    out = []
+    for _ in range(length):
+        out.append(_CRYPT64[value & 0x3F])
+        value >>= 6
+    return "".join(out)
+
+
+def md5_crypt(plain: str, salt: str) -> str:
+    """The FreeBSD MD5-crypt that IOS uses for `enable secret 5` ($1$salt$hash)."""
+    pw, salt_b = plain.encode(), salt.encode()[:8]
+    alt = hashlib.md5(pw + salt_b + pw).digest()
+    ctx = hashlib.md5(pw + b"$1$" + salt_b)
+    for i in range(len(pw), 0, -16):
+        ctx.update(alt[:min(16, i)])
+    i = len(pw)
+    while i:
+        ctx.update(b"\0" if i & 1 else pw[:1])
+        i >>= 1
+    final = ctx.digest()
+    for n in range(1000):
+        step = hashlib.md5()
+        step.update(pw if n & 1 else final)
+        if n % 3:
+            step.update(salt_b)
+        if n % 7:
+            step.update(pw)
+        step.update(final if n & 1 else pw)
+        final = step.digest()
+    f = final
+    encoded = "".join(_to64((f[a] << 16) | (f[b] << 8) | f[c], 4)
+                      for a, b, c in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15), (4, 10, 5)))
+    encoded += _to64(f[11], 2)
+    return f"$1${salt_b.decode()}${encoded}"
+
+
+def type5_hash(plain: str) -> str:
+    salt = "".join(_CRYPT64[b % 64] for b in hashlib.sha1(plain.encode()).digest()[:4])
+    return md5_crypt(plain, salt)
+
+
+def type5_check(plain: str, hashed: str) -> bool:
+    parts = hashed.split("$")
+    if len(parts) != 4 or parts[1] != "1":
+        return False
+    return md5_crypt(plain, parts[2]) == hashed
+
+
+def type5_valid(hashed: str) -> bool:
+    parts = hashed.split("$")
+    return len(parts) == 4 and parts[0] == "" and parts[1] == "1" and 0 < len(parts[2]) <= 8 \
+        and len(parts[3]) == 22 and all(c in _CRYPT64 for c in parts[3])

@@ -1,0 +1,196 @@
+"""IOS's own way of reading a command line: word by word, each word read in the parser's state.
+
+For each word the LALR state says which terminals may come next. An exact keyword wins, then a
+unique keyword prefix (abbreviation), then every value terminal whose pattern and range fit. A
+word that fits several value terminals forks the parse (`access-list 101` is a number for a
+standard list, an extended list and a remark until the next word decides); forks that fail are
+dropped. This is the only parser of command text: config files, the shell, `?` and Tab.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedToken
+
+from .grammar import Grammar, load_grammar
+
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int  # column of the first character, 0-based
+
+
+def split_words(line: str) -> list[Word]:
+    return [Word(m.group(), m.start()) for m in _WORD.finditer(line)]
+
+
+class CommandError(Exception):
+    """A line the grammar does not accept, with what IOS would print for it."""
+
+    def __init__(self, kind: str, line: str, column: int = 0, expected: tuple[str, ...] = (),
+                 identified: bool = False, consumed: int = 0):
+        self.kind = kind            # "invalid", "incomplete" or "ambiguous"
+        self.line = line
+        self.column = column        # 0-based column of the offending word
+        self.expected = expected    # what the parser would have taken there, as `?` shows it
+        self.identified = identified  # the command itself was recognised before it failed
+        self.consumed = consumed    # words read before the failure
+        super().__init__(self.ios_message())
+
+    def ios_message(self) -> str:
+        if self.kind == "ambiguous":
+            return f'% Ambiguous command:  "{self.line.strip()}"'
+        if self.kind == "incomplete":
+            return "% Incomplete command."
+        return "% Invalid input detected at '^' marker."
+
+    def describe_expected(self) -> str:
+        return ", ".join(self.expected[:12]) + (", ..." if len(self.expected) > 12 else "")
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    """What one LALR state accepts, indexed for matching words."""
+    keywords: tuple[tuple[str, str, str], ...]  # (lower word, terminal, canonical word)
+    values: tuple                               # ValueTerminal, highest priority first
+    rest: bool
+    end: bool
+
+
+@dataclass
+class Choice:
+    kind: str              # "keyword", "value", "rest", "ambiguous" or "none"
+    terminals: tuple = ()  # (terminal, text) pairs to try
+
+
+class WordParser:
+    def __init__(self, grammar: Grammar):
+        self.g = grammar
+        self._info: dict = {}
+        self._resolved: dict = {}
+
+    def info(self, state) -> StateInfo:
+        cached = self._info.get(state)
+        if cached is None:
+            actions = self.g.states[state]
+            keywords, values = [], []
+            for term in actions:
+                if term in self.g.keywords:
+                    keywords.extend((w.lower(), term, w) for w in self.g.keywords[term])
+                elif term in self.g.values and term != "REST":
+                    values.append(self.g.values[term])
+            values.sort(key=lambda v: -v.priority)
+            cached = StateInfo(tuple(sorted(keywords)), tuple(values), "REST" in actions,
+                               "$END" in actions)
+            self._info[state] = cached
+        return cached
+
+    def resolve(self, state, word: str) -> Choice:
+        key = (state, word)
+        choice = self._resolved.get(key)
+        if choice is None:
+            choice = self._resolve(self.info(state), word)
+            if len(self._resolved) < 200_000:
+                self._resolved[key] = choice
+        return choice
+
+    @staticmethod
+    def _resolve(info: StateInfo, word: str) -> Choice:
+        lower = word.lower()
+        exact = [(t, w) for lw, t, w in info.keywords if lw == lower]
+        if exact:
+            return Choice("keyword", tuple(exact))
+        prefixed = [(lw, t, w) for lw, t, w in info.keywords if lw.startswith(lower)]
+        if len({lw for lw, _, _ in prefixed}) > 1:
+            return Choice("ambiguous", tuple((t, w) for _, t, w in prefixed))
+        if prefixed:
+            return Choice("keyword", tuple((t, w) for _, t, w in prefixed))
+        fitting = tuple((v.name, None) for v in info.values if v.fits(word))
+        if fitting:
+            return Choice("value", fitting)
+        if info.rest:
+            return Choice("rest")
+        return Choice("none")
+
+    def expected(self, state) -> tuple[str, ...]:
+        info = self.info(state)
+        shown = sorted({w for _, _, w in info.keywords})
+        shown += [self.g.meta.shown.get(v.name, v.name) for v in info.values]
+        if info.rest:
+            shown.append(self.g.meta.shown.get("REST", "LINE"))
+        if info.end:
+            shown.append("<cr>")
+        return tuple(dict.fromkeys(shown))
+
+    def parse(self, line: str, start: str) -> Tree | None:
+        """The parse tree of `line` read in the mode whose start rule is `start`; None if blank."""
+        words = split_words(line)
+        if not words:
+            return None
+        base = self.g.parse_conf[start]
+        # A path is (parser state, saw a value); REST ends a path early.
+        paths = [(base.copy(deepcopy_values=False), False)]
+        finished = []
+        for index, word in enumerate(words):
+            alive = []
+            ambiguous = False
+            for ps, seen in paths:
+                state = ps.position
+                choice = self.resolve(state, word.text)
+                if choice.kind == "ambiguous":
+                    ambiguous = True
+                    continue
+                if choice.kind == "rest":
+                    text = line[word.start:].rstrip()
+                    if self._feed(ps, "REST", text, word):
+                        finished.append((ps, True))
+                    continue
+                options = choice.terminals
+                for n, (term, text) in enumerate(options):
+                    branch = ps if n == len(options) - 1 else ps.copy(deepcopy_values=False)
+                    if self._feed(branch, term, word.text if text is None else text, word):
+                        alive.append((branch, seen or choice.kind == "value"))
+            if not alive:
+                if finished:
+                    break
+                if ambiguous:
+                    raise CommandError("ambiguous", line, word.start, consumed=index)
+                states = [ps.position for ps, _ in paths]
+                expected = tuple(dict.fromkeys(e for s in states for e in self.expected(s)))
+                identified = any(seen for _, seen in paths) or any(
+                    self.info(s).values and not self.info(s).keywords for s in states)
+                raise CommandError("invalid", line, word.start, expected, identified, index)
+            paths = alive
+        else:
+            finished = paths + finished
+        for ps, _ in finished:
+            try:
+                return ps.feed_token(Token("$END", ""), True)
+            except UnexpectedToken:
+                continue
+        last = words[-1]
+        raise CommandError("incomplete", line, last.start + len(last.text), consumed=len(words),
+                           identified=True)
+
+    @staticmethod
+    def _feed(ps, term: str, text: str, word: Word) -> bool:
+        try:
+            ps.feed_token(Token(term, text, start_pos=word.start, line=1, column=word.start + 1))
+            return True
+        except UnexpectedToken:
+            return False
+
+
+@functools.lru_cache(maxsize=1)
+def word_parser() -> WordParser:
+    return WordParser(load_grammar())
+
+
+def parse(line: str, start: str) -> Tree | None:
+    return word_parser().parse(line, start)

@@ -1,0 +1,344 @@
+"""`show running-config`: the model written back in the order and layout of IOS 12.3(4)T.
+
+The runs of `!` are part of the layout: IOS prints a separator for each configuration subsystem
+whether or not it has anything to say, so they stay where the seed router has them.
+"""
+from __future__ import annotations
+
+from ..config import model as m
+from ..config.loader import REJECTED_MARK
+from ..config.names import int_to_ip
+from .acl_text import config_text
+from .inspect import protocol_config_words
+
+
+class _Writer:
+    def __init__(self, router: m.Router):
+        self.out: list[str] = []
+        self.pending: dict[str, list[m.Preserved]] = {}
+        for p in router.preserved:
+            self.pending.setdefault(p.anchor, []).append(p)
+
+    def bang(self, count: int = 1) -> None:
+        self.out.extend(["!"] * count)
+
+    def slot(self, key: str, lines: list[str]) -> None:
+        self.out.extend(lines)
+        self.flush(key)
+
+    def flush(self, key: str) -> None:
+        for p in self.pending.pop(key, []):
+            self.out.append(preserved_text(p, indent=""))
+
+    def rest(self) -> None:
+        for key in list(self.pending):
+            self.flush(key)
+
+
+def preserved_text(p: m.Preserved, indent: str) -> str:
+    if p.kind == "rejected":
+        lead = " " if p.text.startswith(" ") or indent else ""
+        return f"{lead}{REJECTED_MARK}{p.text.strip()}"
+    return p.text if p.text.startswith(" ") or not indent else indent + p.text
+
+
+def _extra(block) -> list[str]:
+    return [preserved_text(p, " ") for p in block.extra]
+
+
+def _secret(keyword: str, secret: m.Secret) -> str:
+    return f"{keyword} {secret.value}" if secret.type == 0 else f"{keyword} {secret.type} {secret.value}"
+
+
+def _timestamps(kind: str, ts: m.Timestamps) -> str:
+    text = f"service timestamps {kind} {ts.kind}"
+    if ts.kind == "datetime":
+        for flag, word in ((ts.msec, "msec"), (ts.localtime, "localtime"),
+                           (ts.show_timezone, "show-timezone"), (ts.year, "year")):
+            if flag:
+                text += " " + word
+    return text
+
+
+_SERVICE_ORDER = ("nagle", "pad", "tcp-keepalives-in", "tcp-keepalives-out", "sequence-numbers",
+                  "internal", "compress-config", "tcp-small-servers", "udp-small-servers",
+                  "finger", "dhcp")
+_SERVICE_DEFAULT_ON = {"pad", "dhcp"}
+
+
+def _services(r: m.Router) -> list[str]:
+    out = []
+    if r.services.get("config"):
+        out.append("service config")
+    for flag in _SERVICE_ORDER:
+        on = r.services.get(flag, flag in _SERVICE_DEFAULT_ON)
+        if on != (flag in _SERVICE_DEFAULT_ON):
+            out.append(("service " if on else "no service ") + flag)
+    for kind in ("debug", "log"):
+        ts = r.timestamps.get(kind)
+        if ts is not None:
+            out.append(_timestamps(kind, ts))
+    out.append("service password-encryption" if r.services.get("password-encryption")
+               else "no service password-encryption")
+    return out
+
+
+def _inspect_globals(r: m.Router) -> list[str]:
+    g, d = r.inspect, m.InspectGlobals()
+    out = []
+    if not g.alert:
+        out.append("ip inspect alert-off")
+    if g.audit_trail:
+        out.append("ip inspect audit-trail")
+    for attr, text in (("max_incomplete_low", "max-incomplete low"),
+                       ("max_incomplete_high", "max-incomplete high"),
+                       ("one_minute_low", "one-minute low"), ("one_minute_high", "one-minute high"),
+                       ("dns_timeout", "dns-timeout"), ("tcp_idle", "tcp idle-time"),
+                       ("finwait", "tcp finwait-time"),
+                       ("synwait", "tcp synwait-time"), ("udp_idle", "udp idle-time")):
+        if getattr(g, attr) != getattr(d, attr):
+            out.append(f"ip inspect {text} {getattr(g, attr)}")
+    if (g.host_max_incomplete, g.host_block_time) != (d.host_max_incomplete, d.host_block_time):
+        out.append(f"ip inspect tcp max-incomplete host {g.host_max_incomplete} "
+                   f"block-time {g.host_block_time}")
+    for rule in r.inspect_rules.values():
+        for proto in rule.protocols:
+            out.append(f"ip inspect name {rule.name} {' '.join(protocol_config_words(proto))}")
+    return out
+
+
+def _interface(intf: m.Interface) -> list[str]:
+    head = f"interface {intf.name}" + (f" {intf.subif_type}" if intf.subif_type else "")
+    out = [head]
+    if intf.description:
+        out.append(f" description {intf.description}")
+    for ip, mask in intf.secondaries:
+        out.append(f" ip address {int_to_ip(ip)} {int_to_ip(mask)} secondary")
+    if intf.address:
+        out.append(f" ip address {int_to_ip(intf.address[0])} {int_to_ip(intf.address[1])}")
+    elif intf.address_dynamic:
+        out.append(f" ip address {intf.address_dynamic}")
+    else:
+        out.append(" no ip address")
+    if intf.access_group_in:
+        out.append(f" ip access-group {intf.access_group_in} in")
+    if intf.access_group_out:
+        out.append(f" ip access-group {intf.access_group_out} out")
+    if intf.nat:
+        out.append(f" ip nat {intf.nat}")
+    if intf.inspect_in:
+        out.append(f" ip inspect {intf.inspect_in} in")
+    if intf.inspect_out:
+        out.append(f" ip inspect {intf.inspect_out} out")
+    if intf.virtual_reassembly:
+        out.append(" ip virtual-reassembly")
+    out.extend(_extra(intf))
+    if intf.shutdown:
+        out.append(" shutdown")
+    if intf.half_duplex_cmd:
+        out.append(f" {intf.half_duplex_cmd}")
+    if intf.duplex:
+        out.append(f" duplex {intf.duplex}")
+    if intf.speed:
+        out.append(f" speed {intf.speed}")
+    return out
+
+
+def _route(route: m.Route) -> str:
+    parts = ["ip route", int_to_ip(route.prefix), int_to_ip(route.mask)]
+    if route.interface:
+        parts.append(route.interface)
+    if route.next_hop is not None:
+        parts.append(int_to_ip(route.next_hop))
+    if route.distance is not None:
+        parts.append(str(route.distance))
+    parts.extend(route.options)
+    return " ".join(parts)
+
+
+def _nat(r: m.Router) -> list[str]:
+    out = []
+    for key, value in r.nat_timeouts.items():
+        out.append(f"ip nat translation {key} {'never' if value is None else value}")
+    for pool in r.nat_pools.values():
+        mask = (f"prefix-length {bin(pool.mask).count('1')}" if pool.prefix_form
+                else f"netmask {int_to_ip(pool.mask)}")
+        out.append(f"ip nat pool {pool.name} {int_to_ip(pool.start)} {int_to_ip(pool.end)} {mask}")
+    for d in r.nat_dynamics:
+        target = f"pool {d.pool}" if d.pool else f"interface {d.interface}"
+        out.append(f"ip nat inside source list {d.acl} {target}" + (" overload" if d.overload else ""))
+    for s in r.nat_statics:
+        glob = f"interface {s.global_interface}" if s.global_interface else int_to_ip(s.global_ip)
+        if s.protocol:
+            text = (f"ip nat inside source static {s.protocol} {int_to_ip(s.local_ip)} "
+                    f"{s.local_port} {glob} {s.global_port}")
+        else:
+            text = f"ip nat inside source static {int_to_ip(s.local_ip)} {glob}"
+        out.append(" ".join([text, *s.options]))
+    return out
+
+
+def acl_sort_key(acl: m.AccessList):
+    return (0, int(acl.name), "") if acl.numbered and acl.name.isdigit() else (1, 0, acl.name)
+
+
+def _line(line: m.Line) -> list[str]:
+    out = [f"line {line.key}"]
+    if line.exec_timeout:
+        out.append(f" exec-timeout {line.exec_timeout[0]} {line.exec_timeout[1]}")
+    if line.password:
+        out.append(" " + _secret("password", line.password))
+    if line.login:
+        out.append(" login" if line.login == "login" else " login local")
+    if line.transport_input:
+        out.append(" transport input " + " ".join(line.transport_input))
+    out.extend(_extra(line))
+    return out
+
+
+def _line_order(line: m.Line):
+    return ({"con": 0, "aux": 2, "vty": 3}.get(line.kind, 1), line.first)
+
+
+def render_lines(r: m.Router) -> list[str]:
+    """The running-config from its first `!` to `end`."""
+    w = _Writer(r)
+    w.bang()
+    w.flush("top")
+    w.slot("version", [f"version {r.version}"])
+    w.slot("service", _services(r))
+    w.bang()
+    w.slot("hostname", [f"hostname {r.hostname}"])
+    w.bang()
+    if r.boot_markers:
+        w.slot("boot", ["boot-start-marker", "boot-end-marker"])
+        w.bang()
+    logging = []
+    if r.logging_buffered:
+        size, level = r.logging_buffered
+        logging.append(" ".join(["logging buffered"] + [str(x) for x in (size, level) if x]))
+    if r.logging_console_off:
+        logging.append("no logging console")
+    elif r.logging_console:
+        logging.append(f"logging console {r.logging_console}")
+    if r.logging_monitor:
+        logging.append(f"logging monitor {r.logging_monitor}")
+    w.slot("logging", logging)
+    enable = []
+    if r.enable_secret:
+        enable.append(_secret("enable secret", r.enable_secret))
+    if r.enable_password:
+        enable.append(_secret("enable password", r.enable_password))
+    w.slot("enable", enable)
+    w.bang()
+    users = []
+    for u in r.users.values():
+        priv = f" privilege {u.privilege}" if u.privilege is not None else ""
+        users.append(f"username {u.name}{priv} " + _secret("secret" if u.is_secret else "password",
+                                                          u.secret))
+    w.slot("username", users)
+    w.slot("aaa", ["aaa new-model" if r.aaa_new_model else "no aaa new-model"])
+    if r.clock_timezone:
+        zone, hours, mins = r.clock_timezone
+        w.slot("clock", [f"clock timezone {zone} {hours}" + (f" {mins}" if mins else "")])
+    w.bang()
+    if r.resource_policy:
+        w.slot("resource", ["resource policy"])
+        w.bang()
+    for card in r.voice_cards:
+        w.out.append(f"voice-card {card}")
+        w.bang()
+    w.flush("voice-card")
+    ip = []
+    if r.ip_subnet_zero:
+        ip.append("ip subnet-zero")
+    else:
+        ip.append("no ip subnet-zero")
+    if not r.ip_source_route:
+        ip.append("no ip source-route")
+    w.out.extend(ip)
+    w.bang(2)
+    more = []
+    if r.ip_cef:
+        more.append("ip cef")
+    if not r.ip_dhcp_use_vrf_connected:
+        more.append("no ip dhcp use vrf connected")
+    if not r.ip_domain_lookup:
+        more.append("no ip domain lookup")
+    if r.ip_domain_name:
+        more.append(f"ip domain name {r.ip_domain_name}")
+    if r.ip_name_servers:
+        more.append("ip name-server " + " ".join(r.ip_name_servers))
+    w.slot("ip", more)
+    w.bang(2)
+    w.slot("inspect", _inspect_globals(r))
+    w.bang()
+    w.slot("ips", ["ip ips deny-action ips-interface" if r.ip_ips_deny_action
+                   else "no ip ips deny-action ips-interface"])
+    w.bang()
+    w.slot("ftp-server", ["ftp-server write-enable" if r.ftp_server_write_enable
+                          else "no ftp-server write-enable"])
+    w.bang(4)
+    for name, ctl in r.controllers.items():
+        block = [f"controller {name}"]
+        if ctl.framing:
+            block.append(f" framing {ctl.framing}")
+        if ctl.linecode:
+            block.append(f" linecode {ctl.linecode}")
+        w.slot(f"controller:{name}", block + _extra(ctl))
+    w.bang(5)
+    for name, intf in r.interfaces.items():
+        w.out.extend(_interface(intf))
+        w.bang()
+        w.flush(f"interface:{name}")
+    http = ["ip http server" if r.ip_http_server else "no ip http server",
+            "ip http secure-server" if r.ip_http_secure_server else "no ip http secure-server"]
+    w.slot("ip-http", http)
+    w.slot("ip-classless", ["ip classless" if r.ip_classless else "no ip classless"])
+    w.slot("route", [_route(x) for x in r.routes])
+    w.bang(2)
+    w.slot("nat", _nat(r))
+    w.bang()
+    acls = sorted(r.access_lists.values(), key=acl_sort_key)
+    named = [a for a in acls if not a.numbered]
+    named.sort(key=lambda a: (a.kind != "standard", a.name))
+    for acl in named:
+        block = [f"ip access-list {acl.kind} {acl.name}"]
+        block += [" " + config_text(e, acl.kind == "standard") for e in acl.entries]
+        w.slot(f"acl:{acl.name}", block + _extra(acl))
+    if named:
+        w.bang()
+    w.slot("logging-hosts", [f"logging {h}" for h in r.logging_hosts])
+    for acl in (a for a in acls if a.numbered):
+        block = [f"access-list {acl.name} {config_text(e, acl.kind == 'standard')}"
+                 for e in acl.entries]
+        w.slot(f"acl:{acl.name}", block + _extra(acl))
+    w.bang(3)
+    if r.control_plane is not None:
+        w.slot("control-plane", ["control-plane"] + _extra(r.control_plane))
+        w.bang(3)
+    for name, port in r.voice_ports.items():
+        block = [f"voice-port {name}"] + _extra(port) + ([" shutdown"] if port.shutdown else [])
+        w.slot(f"voice-port:{name}", block)
+        w.bang()
+    w.flush("voice-port")
+    w.bang(6)
+    for kind, banner in r.banners.items():
+        w.out.append(f"banner {kind} {banner.delimiter}{banner.text}{banner.delimiter}")
+    w.flush("banner")
+    for line in sorted(r.lines.values(), key=_line_order):
+        w.slot(f"line:{line.key}", _line(line))
+    w.bang(2)
+    w.rest()
+    w.out.append("end")
+    return w.out
+
+
+def render(r: m.Router) -> str:
+    body = "\n".join(render_lines(r)) + "\n"
+    return f"Building configuration...\n\nCurrent configuration : {len(body.encode())} bytes\n{body}"
+
+
+def render_startup(text: str) -> str:
+    """`show startup-config` prints the saved file with its size, as NVRAM holds it."""
+    return f"Using {len(text.encode())} out of 129016 bytes\n{text}"
