@@ -822,6 +822,7 @@ class Configurator:
         if ip & ~mask & 0xFFFFFFFF in (0, ~mask & 0xFFFFFFFF) and mask != 0xFFFFFFFF \
                 and mask != 0xFFFFFFFE:
             raise ConfigError(f"Bad mask 0x{mask:X} for address {tokens(t, 'IPADDR')[0]}")
+        self.intf.method = "manual"
         if secondary:
             if self.intf.address is None:
                 raise ConfigError("% No primary address configured")

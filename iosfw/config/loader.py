@@ -104,9 +104,7 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
                 raw += "\n" + lines[i].rstrip("\r")
                 i += 1
         try:
-            slot = execute(cfg, raw)
-            if cfg.context.mode == "config" or slot != cfg.context.slot or True:
-                anchor = slot
+            anchor = execute(cfg, raw)
             continue
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, path, lineno, raw)
@@ -120,6 +118,8 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
         target.append(preserved)
         if kind == "unknown":
             block_indent, block_home = indent, target
+    for intf in result.router.interfaces.values():
+        intf.method = "NVRAM"
     return result
 
 

@@ -183,6 +183,7 @@ class Interface:
     duplex: str = ""                                # auto / full / half
     half_duplex_cmd: str = ""                       # "half-duplex" / "full-duplex" as typed
     speed: str = ""
+    method: str = "unset"                           # how the address was set: NVRAM, manual
     extra: list[Preserved] = field(default_factory=list)
 
 

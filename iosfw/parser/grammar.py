@@ -12,6 +12,7 @@ from .meta import GrammarMeta, read_meta
 
 # CLI mode -> start rule of the grammar.
 START_RULES = {
+    "user": "user_cmd",
     "exec": "exec_cmd",
     "config": "config_cmd",
     "config-if": "if_cmd",

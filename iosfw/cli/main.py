@@ -1,0 +1,104 @@
+"""`iosfw`: the router on the command line (one-shot `-c`, scripts on stdin, or the shell)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+BUILTIN_LABEL = "3640-123 (built-in)"
+
+
+def _arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="iosfw",
+        description="A Cisco 3640 on IOS 12.3(4)T with the IOS Firewall (CBAC): load a "
+                    "running-config and talk to the router as on its console.")
+    parser.add_argument("--config", metavar="FILE",
+                        help="startup-config to boot from (default: the built-in 3640-123)")
+    parser.add_argument("-c", dest="commands", action="append", metavar="COMMAND",
+                        help="run COMMAND in privileged EXEC and print its output (repeatable)")
+    parser.add_argument("--json", action="store_true",
+                        help="print show commands as structured data")
+    return parser.parse_args(argv)
+
+
+def boot(config: str | None):
+    """Load the startup-config; returns (router, store, diagnostics) or exits 1 if unreadable."""
+    from ..config.loader import UnreadableConfig, load_text, read_config_file
+    from .startup import StartupStore, builtin_text, user_startup_path
+    from pathlib import Path
+
+    if config:
+        store = StartupStore(Path(config))
+        try:
+            text = read_config_file(config)
+        except UnreadableConfig as err:
+            print(f"iosfw: {err}", file=sys.stderr)
+            raise SystemExit(1)
+        label = config
+    else:
+        store = StartupStore(user_startup_path(), fallback=builtin_text())
+        text = store.read()
+        label = str(store.path) if store.path.exists() else BUILTIN_LABEL
+    result = load_text(text, label)
+    for diag in result.diagnostics:
+        print(diag.format(), file=sys.stderr)
+    return result.router, store
+
+
+def run_commands(session, commands) -> int:
+    status = 0
+    for command in commands:
+        reply = session.execute(command)
+        if reply.error and "^" in reply.output:
+            sys.stdout.write(command + "\n" + _caret_from(session, command, reply.output))
+        else:
+            sys.stdout.write(reply.output)
+        status |= int(reply.error)
+    return status
+
+
+def _caret_from(session, command, output):
+    """Re-aim a caret block at a bare command line (no prompt is printed in -c mode)."""
+    first, _, rest = output.partition("\n")
+    shift = len(session.prompt())
+    return first[shift:] + "\n" + rest
+
+
+def run_script(session, stream) -> int:
+    """Commands from a pipe: print what the console would show, prompt and command included."""
+    status = 0
+    for raw in stream:
+        line = raw.rstrip("\r\n")
+        sys.stdout.write(session.prompt() + line + "\n")
+        reply = session.execute(line)
+        while reply.ask_password:
+            sys.stdout.write("Password: \n")
+            typed = stream.readline()
+            if not typed:
+                break
+            reply = session.check_enable_password(typed.rstrip("\r\n"))
+        sys.stdout.write(reply.output)
+        status |= int(reply.error)
+        if reply.closed:
+            break
+    return status
+
+
+def main(argv=None) -> int:
+    args = _arguments(argv)
+    from ..clock import Clock
+    from .session import Session
+
+    router, store = boot(args.config)
+    if args.commands:
+        session = Session(router, store, Clock(), privileged=True, as_json=args.json)
+        return run_commands(session, args.commands)
+    if not sys.stdin.isatty():
+        session = Session(router, store, Clock(), privileged=True, as_json=args.json)
+        return run_script(session, sys.stdin)
+    from .shell import run_shell
+    return run_shell(Session(router, store, Clock(live=True), as_json=args.json))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,268 @@
+"""One console or vty session on the router: modes, prompts and command dispatch.
+
+Pure text in, text out: the local terminal, the script reader, `-c` and (later) telnet and
+SSH all drive this same object.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+from lark import Tree
+
+from ..clock import Clock
+from ..config import model as m
+from ..config.apply import ConfigError, Configurator, execute, first, unwrap, words
+from ..config.secrets import type5_check, type7_decode
+from ..parser.grammar import START_RULES
+from ..parser.words import CommandError, parse, split_words
+from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system
+from ..timestamps import prefix
+from .startup import StartupStore
+
+CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
+
+
+@dataclass
+class Reply:
+    output: str = ""
+    error: bool = False
+    ask_password: bool = False   # the front end must read a password without echo
+    closed: bool = False         # the session ended (exit from EXEC)
+
+
+class Session:
+    def __init__(self, router: m.Router, store: StartupStore, clock: Optional[Clock] = None,
+                 privileged: bool = False, as_json: bool = False, line_name: str = "console"):
+        self.router = router
+        self.store = store
+        self.clock = clock or Clock()
+        self.cfg = Configurator(router)
+        self.privileged = privileged
+        self.configuring = False
+        self.as_json = as_json
+        self.line_name = line_name
+        self.password_tries = 0
+        self.terminal_length = 24
+        self.terminal_width = 80
+
+    # ------------------------------------------------------------------ state
+    @property
+    def mode(self) -> str:
+        if self.configuring:
+            return self.cfg.context.mode
+        return "exec" if self.privileged else "user"
+
+    def prompt(self) -> str:
+        host = self.router.hostname
+        if self.configuring:
+            return f"{host}({self.cfg.context.mode})#"
+        return host + ("#" if self.privileged else ">")
+
+    # ------------------------------------------------------------------ entry point
+    def execute(self, line: str) -> Reply:
+        """Run one typed line; never raises for anything the user typed."""
+        if not line.strip() or line.lstrip().startswith("!"):
+            return Reply()
+        start = START_RULES[self.mode]
+        try:
+            if self.configuring:
+                return self._configure(line)
+            tree = parse(line, start)
+            return self._exec(tree)
+        except CommandError as err:
+            return Reply(self.error_text(line, err), error=True)
+        except ConfigError as err:
+            return Reply(self.config_error_text(line, err), error=True)
+
+    def error_text(self, line: str, err: CommandError, prompt: Optional[str] = None) -> str:
+        """IOS's error block: the caret under the offending column, measured from the prompt."""
+        if err.kind == "ambiguous":
+            return err.ios_message() + "\n"
+        if err.kind == "incomplete":
+            return err.ios_message() + "\n\n"
+        if self.mode in ("user", "exec") and err.column == 0 and len(split_words(line)) == 1:
+            return self._unknown_host(line.strip())
+        prompt = self.prompt() if prompt is None else prompt
+        return " " * (len(prompt) + err.column) + "^\n" + err.ios_message() + "\n\n"
+
+    def config_error_text(self, line: str, err: ConfigError) -> str:
+        return err.message + "\n"
+
+    def _unknown_host(self, word: str) -> str:
+        if self.router.ip_domain_lookup:
+            return (f'Translating "{word}"...domain server (255.255.255.255)\n'
+                    "% Unknown command or computer name, or unable to find computer address\n")
+        return (f'Translating "{word}"\n'
+                "% Unknown command or computer name, or unable to find computer address\n")
+
+    # ------------------------------------------------------------------ configuration
+    def _configure(self, line: str) -> Reply:
+        tree_name = None
+        try:
+            tree = parse(line, START_RULES[self.cfg.context.mode])
+            tree_name = unwrap(tree)[0] if tree is not None else None
+        except CommandError:
+            pass
+        if tree_name == "do":
+            inner = first(tree, "REST")
+            saved, self.configuring = self.configuring, False
+            try:
+                return self.execute(inner)
+            finally:
+                self.configuring = saved
+        if tree_name == "end":
+            self.cfg.leave()
+            self.configuring = False
+            return Reply(self.log_line("%SYS-5-CONFIG_I: Configured from " + self._by()))
+        if tree_name == "exit" and self.cfg.context.mode == "config":
+            self.configuring = False
+            return Reply(self.log_line("%SYS-5-CONFIG_I: Configured from " + self._by()))
+        try:
+            execute(self.cfg, line)
+        except CommandError as err:
+            return Reply(self.error_text(line, err), error=True)
+        return Reply()
+
+    def _by(self) -> str:
+        return "console by console" if self.line_name == "console" else \
+            f"console by {self.line_name}"
+
+    def log_line(self, message: str) -> str:
+        stamp = prefix(self.router.timestamps.get("log"), self.clock, self.router.clock_timezone)
+        return f"{stamp}{message}\n"
+
+    # ------------------------------------------------------------------ EXEC
+    def _exec(self, tree: Tree) -> Reply:
+        name, _, cmd = unwrap(tree)
+        if name.startswith("show_"):
+            return self._show(name, cmd)
+        handler = getattr(self, "exec_" + name)
+        return handler(cmd)
+
+    def exec_enable(self, t) -> Reply:
+        if self.privileged:
+            return Reply()
+        if self.router.enable_secret or self.router.enable_password:
+            return Reply(ask_password=True)
+        if self.line_name != "console":
+            return Reply("% No password set\n", error=True)
+        self.privileged = True
+        return Reply()
+
+    def check_enable_password(self, typed: str) -> Reply:
+        """The answer to `Password:` after `enable`; three failures give `% Bad secrets`."""
+        r = self.router
+        if r.enable_secret:
+            ok = type5_check(typed, r.enable_secret.value) if r.enable_secret.type == 5 \
+                else typed == r.enable_secret.value
+        else:
+            pw = r.enable_password
+            ok = typed == (type7_decode(pw.value) if pw.type == 7 else pw.value)
+        if ok:
+            self.privileged, self.password_tries = True, 0
+            return Reply()
+        self.password_tries += 1
+        if self.password_tries >= 3:
+            self.password_tries = 0
+            return Reply("% Bad secrets\n\n", error=True)
+        return Reply(ask_password=True, error=True)
+
+    def exec_disable(self, t) -> Reply:
+        self.privileged = False
+        return Reply()
+
+    def exec_exit(self, t) -> Reply:
+        return Reply(closed=True)
+
+    def exec_end(self, t) -> Reply:
+        return Reply()
+
+    def exec_configure_terminal(self, t) -> Reply:
+        self.configuring = True
+        self.cfg.leave()
+        return Reply(CONFIG_BANNER + "\n")
+
+    def exec_write_memory(self, t) -> Reply:
+        return self._save()
+
+    def exec_copy_run_start(self, t) -> Reply:
+        return self._save(ask_name=True)
+
+    def _save(self, ask_name: bool = False) -> Reply:
+        text = "\n".join(running_config.render_lines(self.router)) + "\n"
+        head = "Destination filename [startup-config]? \n" if ask_name else ""
+        try:
+            self.store.write(text)
+        except OSError as err:
+            return Reply(f"{head}Building configuration...\n%Error writing nvram:startup-config "
+                         f"({err.strerror or err})\n", error=True)
+        return Reply(f"{head}Building configuration...\n[OK]\n")
+
+    def exec_terminal_length(self, t) -> Reply:
+        self.terminal_length = int(first(t, "LENGTH"))
+        return Reply()
+
+    def exec_terminal_width(self, t) -> Reply:
+        self.terminal_width = int(first(t, "WIDTH"))
+        return Reply()
+
+    def exec_clock_set(self, t) -> Reply:
+        hh, mm, ss = (int(x) for x in first(t, "CLOCK_TIME").split(":"))
+        day, year = int(first(t, "DAY")), int(first(t, "YEAR"))
+        month = datetime.strptime(first(t, "MONTH")[:3].title(), "%b").month
+        try:
+            self.clock.set(datetime(year, month, day, hh, mm, ss, tzinfo=timezone.utc))
+        except ValueError:
+            return Reply("% Invalid date\n", error=True)
+        return Reply()
+
+    # ------------------------------------------------------------------ show
+    def _show(self, name: str, t: Tree) -> Reply:
+        r = self.router
+        acl = " ".join(words(t.children[0])) if t.children and isinstance(t.children[0], Tree) \
+            else None
+        if name == "show_ip_inspect":
+            sub = t.children[0]
+            kind = sub.data
+            if kind == "inspect_all":
+                return self._out(inspect.show_all(r), lambda: inspect.facts(r))
+            if kind == "inspect_config":
+                return self._out(inspect.show_config(r), lambda: inspect.facts(r))
+            if kind == "inspect_interfaces":
+                return self._out(inspect.show_interfaces(r), lambda: inspect.facts(r)["interfaces"])
+            if kind == "inspect_name":
+                rule = first(sub, "WORD")
+                return self._out(inspect.show_name(r, rule),
+                                 lambda: inspect.facts(r)["rules"].get(rule))
+            return self._out(inspect.show_sessions(r, first(sub, "DETAIL") is not None),
+                             lambda: inspect.facts(r)["sessions"])
+        if name == "show_running_config":
+            return self._out(running_config.render(r), lambda: {
+                "text": "\n".join(running_config.render_lines(r)) + "\n"})
+        if name == "show_startup_config":
+            text = self.store.read()
+            if text is None:
+                return Reply("startup-config is not present\n")
+            return self._out(running_config.render_startup(text), lambda: {"text": text})
+        if name in ("show_access_lists", "show_ip_access_lists"):
+            return self._out(access_lists.text(r, acl), lambda: access_lists.facts(r, acl))
+        if name == "show_ip_interface_brief":
+            return self._out(interfaces.text(r), lambda: interfaces.facts(r))
+        if name == "show_ip_nat_translations":
+            return self._out(nat.translations_text(r), lambda: nat.facts(r))
+        if name == "show_ip_route":
+            return self._out(routes.text(r), lambda: routes.facts(r))
+        if name == "show_version":
+            return self._out(system.version_text(r, self.clock),
+                             lambda: system.version_facts(r, self.clock))
+        if name == "show_clock":
+            return self._out(system.clock_text(self.clock), lambda: system.clock_facts(self.clock))
+        raise CommandError("invalid", name)
+
+    def _out(self, text: str, facts) -> Reply:
+        if self.as_json:
+            return Reply(json.dumps(facts(), indent=2, sort_keys=True) + "\n")
+        return Reply(text)
