@@ -145,11 +145,6 @@ PROTOCOL_NAMES = {"1": "icmp", "2": "igmp", "4": "nos", "6": "tcp", "17": "udp",
                   "103": "pim", "108": "pcp"}
 
 
-def same_rule(a: m.AclEntry, b: m.AclEntry) -> bool:
-    keys = ("action", "protocol", "src", "src_port", "dst", "dst_port", "icmp", "options", "log")
-    return all(getattr(a, k) == getattr(b, k) for k in keys)
-
-
 def inspect_protocol(tree: Tree) -> m.InspectProtocol:
     kind = tree.data
     proto = m.InspectProtocol(protocol="")
@@ -471,9 +466,7 @@ class Configurator:
         if negate:
             return self._drop_acl(number)
         acl = self._numbered_acl(number, "standard")
-        entry = acl_entry(child(t, "std_entry"), acl.next_seq())
-        if not any(same_rule(entry, e) for e in acl.entries):
-            acl.entries.append(entry)
+        acl.add(acl_entry(child(t, "std_entry"), acl.next_seq()))
         return self._store_acl(acl)
 
     def cmd_access_list_ext(self, t, negate):
@@ -481,9 +474,7 @@ class Configurator:
         if negate:
             return self._drop_acl(number)
         acl = self._numbered_acl(number, "extended")
-        entry = acl_entry(child(t, "ext_entry"), acl.next_seq())
-        if not any(same_rule(entry, e) for e in acl.entries):
-            acl.entries.append(entry)
+        acl.add(acl_entry(child(t, "ext_entry"), acl.next_seq()))
         return self._store_acl(acl)
 
     def cmd_access_list_remark(self, t, negate):
@@ -493,9 +484,9 @@ class Configurator:
         acl = self._numbered_acl(number, kind)
         text = first(t, "REST")
         if negate:
-            acl.entries = [e for e in acl.entries if not (e.action == "remark" and e.remark == text)]
+            acl.remove(lambda e: not (e.action == "remark" and e.remark == text))
             return self._store_acl(acl)
-        acl.entries.append(m.AclEntry(acl.next_seq(), "remark", remark=text))
+        acl.add(m.AclEntry(acl.next_seq(), "remark", remark=text))
         return self._store_acl(acl)
 
     def _drop_acl(self, name: str) -> str:
@@ -541,13 +532,9 @@ class Configurator:
         acl: m.AccessList = self.context.target
         seq_text = first(t, "SEQ")
         seq = int(seq_text) if seq_text else acl.next_seq()
-        if seq_text and any(e.seq == seq for e in acl.entries):
+        if seq_text and acl.has_seq(seq):
             raise ConfigError("% Duplicate sequence number", tokens(t, "SEQ")[0].start_pos)
-        entry = acl_entry(entry_tree, seq)
-        if any(same_rule(entry, e) for e in acl.entries):
-            return  # IOS keeps one copy of an entry and says nothing
-        acl.entries.append(entry)
-        acl.entries.sort(key=lambda e: e.seq)
+        acl.add(acl_entry(entry_tree, seq))  # IOS keeps one copy of an entry and says nothing
 
     def cmd_nacl_std_entry(self, t, negate):
         self._nacl_add(t, child(t, "std_entry"))
@@ -557,16 +544,17 @@ class Configurator:
 
     def cmd_nacl_remark(self, t, negate):
         acl: m.AccessList = self.context.target
-        acl.entries.append(m.AclEntry(acl.next_seq(), "remark", remark=first(t, "REST")))
+        acl.add(m.AclEntry(acl.next_seq(), "remark", remark=first(t, "REST")))
 
     def cmd_nacl_no_seq(self, t, negate):
         acl: m.AccessList = self.context.target
-        acl.entries = [e for e in acl.entries if e.seq != int(first(t, "SEQ"))]
+        seq = int(first(t, "SEQ"))
+        acl.remove(lambda e: e.seq != seq)
 
     def _nacl_remove(self, entry_tree):
         acl: m.AccessList = self.context.target
-        gone = acl_entry(entry_tree, 0)
-        acl.entries = [e for e in acl.entries if not same_rule(gone, e)]
+        gone = m.rule_signature(acl_entry(entry_tree, 0))
+        acl.remove(lambda e: m.rule_signature(e) != gone)
 
     def cmd_nacl_no_std_entry(self, t, negate):
         self._nacl_remove(child(t, "std_entry"))
@@ -697,18 +685,19 @@ class Configurator:
         entry = m.NatStatic(local, glob, options=opts)
         statics = self.router.nat_statics
         if negate:
-            self.router.nat_statics = [s for s in statics if not (
-                s.protocol == "" and s.local_ip == local and s.global_ip == glob)]
+            statics.discard(entry)
             return "nat"
-        for s in statics:
-            if s.protocol == "" and s.local_ip == local and s.global_ip != glob:
-                raise ConfigError(f"% {int_to_ip(local)} already mapped "
-                                  f"({int_to_ip(local)} -> {int_to_ip(s.global_ip)})")
-            if s.protocol == "" and s.global_ip == glob and s.local_ip != local:
-                raise ConfigError(f"% similar static entry ({int_to_ip(s.local_ip)} -> "
-                                  f"{int_to_ip(glob)}) already exists")
-        if not any(s == entry for s in statics):
-            statics.append(entry)
+        if entry in statics:
+            return "nat"
+        mapped = statics.by_local(local)
+        if mapped is not None:
+            raise ConfigError(f"% {int_to_ip(local)} already mapped "
+                              f"({int_to_ip(local)} -> {int_to_ip(mapped.global_ip)})")
+        taken = statics.by_global(glob)
+        if taken is not None:
+            raise ConfigError(f"% similar static entry ({int_to_ip(taken.local_ip)} -> "
+                              f"{int_to_ip(glob)}) already exists")
+        statics.add(entry)
         return "nat"
 
     def cmd_nat_static_port(self, t, negate):
@@ -719,15 +708,10 @@ class Configurator:
         gif = iface_of(gnode) if child(gnode, "iface") is not None else ""
         opts = tuple(words(child(t, "nat_static_opt"))) if child(t, "nat_static_opt") else ()
         entry = m.NatStatic(addrs[0], None if gif else addrs[1], proto, ports[0], ports[1], gif, opts)
-        statics = self.router.nat_statics
-        same = [s for s in statics if (s.protocol, s.local_ip, s.local_port, s.global_ip,
-                                       s.global_port, s.global_interface) ==
-                (entry.protocol, entry.local_ip, entry.local_port, entry.global_ip,
-                 entry.global_port, entry.global_interface)]
         if negate:
-            self.router.nat_statics = [s for s in statics if s not in same]
-        elif not same:
-            statics.append(entry)
+            self.router.nat_statics.discard(entry)
+        else:
+            self.router.nat_statics.add(entry)
         return "nat"
 
     def cmd_nat_dynamic(self, t, negate):
@@ -796,11 +780,9 @@ class Configurator:
         route = m.Route(prefix, mask, ip_to_int(str(hops[0])) if hops else None, intf,
                         int(dist) if dist else None, opts)
         key = (route.prefix, route.mask, route.next_hop, route.interface)
-        routes = self.router.routes
-        kept = [r for r in routes if (r.prefix, r.mask, r.next_hop, r.interface) != key]
+        self.router.routes.pop(key, None)
         if not negate:
-            kept.append(route)
-        self.router.routes = kept
+            self.router.routes[key] = route
         return "route"
 
     # interface sub-mode -------------------------------------------------------

@@ -86,17 +86,49 @@ class AclEntry:
     matches: int = 0
 
 
+def rule_signature(e: AclEntry) -> tuple:
+    """What makes two entries the same rule, whatever their sequence numbers."""
+    if e.action == "remark":
+        return ("remark", e.seq)
+    return (e.action, e.protocol, e.src, e.src_port, e.dst, e.dst_port, e.icmp, e.options, e.log)
+
+
 @dataclass
 class AccessList:
+    """Entries in sequence order; change them only through the methods, which keep the index."""
     name: str                 # number or name, as text
     kind: str                 # standard or extended
     numbered: bool
     entries: list[AclEntry] = field(default_factory=list)
     extra: list[Preserved] = field(default_factory=list)
+    _rules: dict = field(default_factory=dict, repr=False, compare=False)
 
     def next_seq(self) -> int:
-        rules = [e.seq for e in self.entries]
-        return (max(rules) // 10 + 1) * 10 if rules else 10
+        return (self.entries[-1].seq // 10 + 1) * 10 if self.entries else 10
+
+    def has_rule(self, entry: AclEntry) -> bool:
+        return rule_signature(entry) in self._rules
+
+    def has_seq(self, seq: int) -> bool:
+        return any(e.seq == seq for e in self.entries)
+
+    def add(self, entry: AclEntry) -> bool:
+        """Insert in sequence order; an entry equal to one already there is not added."""
+        sig = rule_signature(entry)
+        if entry.action != "remark" and sig in self._rules:
+            return False
+        self._rules[sig] = entry
+        if not self.entries or entry.seq > self.entries[-1].seq:
+            self.entries.append(entry)
+        else:
+            self.entries.append(entry)
+            self.entries.sort(key=lambda e: e.seq)
+        return True
+
+    def remove(self, keep) -> None:
+        """Keep only the entries for which keep(entry) is true."""
+        self.entries = [e for e in self.entries if keep(e)]
+        self._rules = {rule_signature(e): e for e in self.entries}
 
 
 # ------------------------------------------------------------------ inspection
@@ -197,6 +229,47 @@ class NatStatic:
     global_port: int = 0
     global_interface: str = ""
     options: tuple[str, ...] = ()
+
+
+class NatStatics:
+    """The static translations in configuration order, indexed for IOS's conflict checks."""
+
+    def __init__(self):
+        self._entries: dict[tuple, NatStatic] = {}
+        self._local: dict[int, NatStatic] = {}    # one-to-one entries by inside local address
+        self._global: dict[int, NatStatic] = {}   # and by inside global address
+
+    @staticmethod
+    def key(s: NatStatic) -> tuple:
+        return (s.protocol, s.local_ip, s.local_port, s.global_ip, s.global_interface,
+                s.global_port)
+
+    def __iter__(self):
+        return iter(self._entries.values())
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __contains__(self, s: NatStatic) -> bool:
+        return self.key(s) in self._entries
+
+    def add(self, s: NatStatic) -> None:
+        self._entries.setdefault(self.key(s), s)
+        if not s.protocol:
+            self._local[s.local_ip] = s
+            self._global[s.global_ip] = s
+
+    def discard(self, s: NatStatic) -> None:
+        gone = self._entries.pop(self.key(s), None)
+        if gone is not None and not gone.protocol:
+            self._local.pop(gone.local_ip, None)
+            self._global.pop(gone.global_ip, None)
+
+    def by_local(self, ip: int):
+        return self._local.get(ip)
+
+    def by_global(self, ip: int):
+        return self._global.get(ip)
 
 
 @dataclass
@@ -305,11 +378,11 @@ class Router:
     inspect_rules: dict[str, InspectRule] = field(default_factory=dict)
     access_lists: dict[str, AccessList] = field(default_factory=dict)
     interfaces: dict[str, Interface] = field(default_factory=dict)
-    nat_statics: list[NatStatic] = field(default_factory=list)
+    nat_statics: NatStatics = field(default_factory=NatStatics)
     nat_dynamics: list[NatDynamic] = field(default_factory=list)
     nat_pools: dict[str, NatPool] = field(default_factory=dict)
     nat_timeouts: dict[str, Optional[int]] = field(default_factory=dict)  # None = never
-    routes: list[Route] = field(default_factory=list)
+    routes: dict[tuple, Route] = field(default_factory=dict)   # (prefix, mask, hop, interface)
     lines: dict[str, Line] = field(default_factory=lambda: {
         "con 0": Line("con", 0), "aux 0": Line("aux", 0), "vty 0 4": Line("vty", 0, 4, login="login")})
     controllers: dict[str, Controller] = field(default_factory=dict)

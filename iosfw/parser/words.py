@@ -74,6 +74,29 @@ class WordParser:
         self.g = grammar
         self._info: dict = {}
         self._resolved: dict = {}
+        self._classes: dict = {}
+        self._templates: dict = {}
+        self._prefixes = {w.lower()[:n] for words in grammar.keywords.values() for w in words
+                          for n in range(1, len(w) + 1)}
+        groups: dict = {}
+        for v in grammar.values.values():
+            if v.name != "REST":
+                groups.setdefault(v.regex.pattern + str(v.regex.flags), []).append(v)
+        self._value_groups = [(vs[0].regex, vs) for vs in groups.values()]
+
+    def word_class(self, word: str):
+        """Everything the word-by-word reading depends on: which keywords the word could
+        abbreviate and which value terminals it fits. Equal classes parse alike in any state."""
+        cls = self._classes.get(word)
+        if cls is None:
+            lower = word.lower()
+            fitting = frozenset(v.name for regex, vs in self._value_groups if regex.fullmatch(word)
+                                for v in vs if v.fits(word))
+            cls = (lower if lower in self._prefixes else None, fitting)
+            if len(self._classes) > 100_000:
+                self._classes.clear()
+            self._classes[word] = cls
+        return cls
 
     def info(self, state) -> StateInfo:
         cached = self._info.get(state)
@@ -129,10 +152,24 @@ class WordParser:
         return tuple(dict.fromkeys(shown))
 
     def parse(self, line: str, start: str) -> Tree | None:
-        """The parse tree of `line` read in the mode whose start rule is `start`; None if blank."""
+        """The parse tree of `line` read in the mode whose start rule is `start`; None if blank.
+
+        A line whose words have the same classes as one parsed before reuses that parse's tree
+        shape with its own words: the word-by-word reading would make the same decisions."""
         words = split_words(line)
         if not words:
             return None
+        key = (start, tuple(self.word_class(w.text) for w in words))
+        template = self._templates.get(key)
+        if template is not None:
+            return _instantiate(template, words, line)
+        tree = self._parse_words(line, start, words)
+        if len(self._templates) > 50_000:
+            self._templates.clear()
+        self._templates[key] = _template(tree, {w.start: i for i, w in enumerate(words)})
+        return tree
+
+    def _parse_words(self, line: str, start: str, words: list[Word]) -> Tree:
         base = self.g.parse_conf[start]
         # A path is (parser state, saw a value); REST ends a path early.
         paths = [(base.copy(deepcopy_values=False), False)]
@@ -185,6 +222,31 @@ class WordParser:
             return True
         except UnexpectedToken:
             return False
+
+
+def _template(node, index_of: dict):
+    """The tree with each token replaced by (type, word index, keyword text or None)."""
+    if isinstance(node, Token):
+        return (node.type, index_of[node.start_pos], node.value if node.type != "REST"
+                and not _is_value(node) else None)
+    return (node.data, [_template(c, index_of) for c in node.children])
+
+
+def _is_value(token: Token) -> bool:
+    return token.type in load_grammar().values
+
+
+def _instantiate(template, words: list[Word], line: str):
+    if len(template) == 3:
+        kind, index, text = template
+        word = words[index]
+        if kind == "REST":
+            value = line[word.start:].rstrip()
+        else:
+            value = word.text if text is None else text
+        return Token(kind, value, start_pos=word.start, line=1, column=word.start + 1)
+    data, children = template
+    return Tree(data, [_instantiate(c, words, line) for c in children])
 
 
 @functools.lru_cache(maxsize=1)

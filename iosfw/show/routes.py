@@ -40,7 +40,7 @@ def table(r: m.Router) -> list[RouteEntry]:
         for ip, mask in ([intf.address] if intf.address else []) + intf.secondaries:
             key = (ip & mask, prefix_len(mask))
             entries.setdefault(key, []).append(RouteEntry("C", ip & mask, prefix_len(mask), intf.name))
-    for route in r.routes:
+    for route in r.routes.values():
         key = (route.prefix, prefix_len(route.mask))
         distance = route.distance if route.distance is not None else 1
         if route.interface and route.interface not in r.interfaces and route.interface != "Null0":

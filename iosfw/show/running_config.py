@@ -295,7 +295,7 @@ def render_lines(r: m.Router) -> list[str]:
             "ip http secure-server" if r.ip_http_secure_server else "no ip http secure-server"]
     w.slot("ip-http", http)
     w.slot("ip-classless", ["ip classless" if r.ip_classless else "no ip classless"])
-    w.slot("route", [_route(x) for x in r.routes])
+    w.slot("route", [_route(x) for x in r.routes.values()])
     w.bang(2)
     w.slot("nat", _nat(r))
     w.bang()
