@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
-from lark import Tree
+from ..parser.tree import Tree
 
 from ..clock import Clock
 from ..config import model as m

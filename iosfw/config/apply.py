@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from lark import Token, Tree
+from ..parser.tree import Token, Tree
 
 from . import model as m
 from .names import BadName, int_to_ip, interface_name, ip_to_int, len_to_mask, mask_is_contiguous

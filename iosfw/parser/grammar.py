@@ -1,4 +1,5 @@
-"""The one grammar: loads grammar/ios.lark once per process and exposes its LALR tables."""
+"""The one grammar: grammar/ios.lark, compiled once to LALR tables, with its terminals sorted
+into keywords and value patterns."""
 from __future__ import annotations
 
 import functools
@@ -6,9 +7,8 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-from lark import Lark
-
 from .meta import GrammarMeta, read_meta
+from .tables import load_tables
 
 # CLI mode -> start rule of the grammar.
 START_RULES = {
@@ -50,26 +50,24 @@ class ValueTerminal:
 
 @dataclass
 class Grammar:
-    lark: Lark
     meta: GrammarMeta
+    states: dict                      # state -> {symbol: (SHIFT|REDUCE, state|rule index)}
+    rules: list                       # (origin, tree name, size, included children, expand1)
+    start_states: dict
+    end_states: dict
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # terminal -> words
     values: dict[str, ValueTerminal] = field(default_factory=dict)
-    states: dict = field(default_factory=dict)
-    parse_conf: dict = field(default_factory=dict)  # start rule -> ParseConf
-
-    def base_state(self, start: str):
-        return self.parse_conf[start]
 
 
-def _grammar_text() -> str:
+def grammar_text() -> str:
     return resources.files("iosfw.grammar").joinpath("ios.lark").read_text(encoding="utf-8")
 
 
-def _keywords_of(pattern) -> tuple[str, ...] | None:
+def _keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
     """Literal words of a string terminal or of an alternation of strings; None for a real regex."""
-    if pattern.type == "str":
-        return (pattern.value,)
-    match = _ALTERNATION.match(pattern.value)
+    if kind == "str":
+        return (value,)
+    match = _ALTERNATION.match(value)
     if not match:
         return None
     words = tuple(re.sub(r"\\(.)", r"\1", w) for w in match.group(1).split("|"))
@@ -80,22 +78,17 @@ def _keywords_of(pattern) -> tuple[str, ...] | None:
 
 @functools.lru_cache(maxsize=1)
 def load_grammar() -> Grammar:
-    text = _grammar_text()
+    text = grammar_text()
     meta = read_meta(text)
-    lark = Lark(text, parser="lalr", lexer="basic", start=sorted(set(START_RULES.values())),
-                maybe_placeholders=False, cache=True)
-    grammar = Grammar(lark=lark, meta=meta)
-    for term in lark.terminals:
-        words = _keywords_of(term.pattern)
+    tables = load_tables(text, sorted(set(START_RULES.values())))
+    grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
+                      tables["end_states"])
+    for name, (kind, value, regexp, priority) in tables["terminals"].items():
+        words = _keywords_of(kind, value)
         if words is not None:
-            grammar.keywords[term.name] = words
+            grammar.keywords[name] = words
         else:
-            flags = re.IGNORECASE if term.name in ("IFNAME", "IFTYPE", "MONTH") else 0
-            grammar.values[term.name] = ValueTerminal(
-                term.name, re.compile(term.pattern.to_regexp(), flags), term.priority,
-                meta.ranges.get(term.name, ()))
-    for start in set(START_RULES.values()):
-        interactive = lark.parse_interactive("", start=start)
-        grammar.parse_conf[start] = interactive.parser_state
-    grammar.states = next(iter(grammar.parse_conf.values())).parse_conf.states
+            flags = re.IGNORECASE if name in ("IFNAME", "IFTYPE", "MONTH") else 0
+            grammar.values[name] = ValueTerminal(name, re.compile(regexp, flags), priority,
+                                                 meta.ranges.get(name, ()))
     return grammar

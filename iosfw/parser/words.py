@@ -12,10 +12,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-from lark import Token, Tree
-from lark.exceptions import UnexpectedToken
-
 from .grammar import Grammar, load_grammar
+from .tables import SHIFT
+from .tree import Token, Tree
 
 _WORD = re.compile(r"\S+")
 
@@ -166,74 +165,110 @@ class WordParser:
         tree = self._parse_words(line, start, words)
         if len(self._templates) > 50_000:
             self._templates.clear()
-        self._templates[key] = _template(tree, {w.start: i for i, w in enumerate(words)})
+        self._templates[key] = _template(tree, {w.start: i for i, w in enumerate(words)},
+                                         self.g.values)
         return tree
 
     def _parse_words(self, line: str, start: str, words: list[Word]) -> Tree:
-        base = self.g.parse_conf[start]
-        # A path is (parser state, saw a value); REST ends a path early.
-        paths = [(base.copy(deepcopy_values=False), False)]
+        # A path is (state stack, value stack, saw a value); REST ends a path early.
+        paths = [([self.g.start_states[start]], [], False)]
         finished = []
         for index, word in enumerate(words):
             alive = []
             ambiguous = False
-            for ps, seen in paths:
-                state = ps.position
-                choice = self.resolve(state, word.text)
+            for stack, values, seen in paths:
+                choice = self.resolve(stack[-1], word.text)
                 if choice.kind == "ambiguous":
                     ambiguous = True
                     continue
                 if choice.kind == "rest":
                     text = line[word.start:].rstrip()
-                    if self._feed(ps, "REST", text, word):
-                        finished.append((ps, True))
+                    if self._feed(stack, values, "REST", Token("REST", text, word.start)):
+                        finished.append((stack, values, True))
                     continue
                 options = choice.terminals
                 for n, (term, text) in enumerate(options):
-                    branch = ps if n == len(options) - 1 else ps.copy(deepcopy_values=False)
-                    if self._feed(branch, term, word.text if text is None else text, word):
-                        alive.append((branch, seen or choice.kind == "value"))
+                    if n == len(options) - 1:
+                        branch = (stack, values)
+                    else:
+                        branch = (list(stack), list(values))
+                    token = Token(term, word.text if text is None else text, word.start)
+                    if self._feed(branch[0], branch[1], term, token):
+                        alive.append((branch[0], branch[1], seen or choice.kind == "value"))
             if not alive:
                 if finished:
                     break
                 if ambiguous:
                     raise CommandError("ambiguous", line, word.start, consumed=index)
-                states = [ps.position for ps, _ in paths]
+                states = [stack[-1] for stack, _, _ in paths]
                 expected = tuple(dict.fromkeys(e for s in states for e in self.expected(s)))
-                identified = any(seen for _, seen in paths) or any(
+                identified = any(seen for _, _, seen in paths) or any(
                     self.info(s).values and not self.info(s).keywords for s in states)
                 raise CommandError("invalid", line, word.start, expected, identified, index)
             paths = alive
         else:
             finished = paths + finished
-        for ps, _ in finished:
-            try:
-                return ps.feed_token(Token("$END", ""), True)
-            except UnexpectedToken:
-                continue
+        end_state = self.g.end_states[start]
+        for stack, values, _ in finished:
+            result = self._finish(stack, values, end_state)
+            if result is not None:
+                return result
         last = words[-1]
         raise CommandError("incomplete", line, last.start + len(last.text), consumed=len(words),
                            identified=True)
 
-    @staticmethod
-    def _feed(ps, term: str, text: str, word: Word) -> bool:
-        try:
-            ps.feed_token(Token(term, text, start_pos=word.start, line=1, column=word.start + 1))
-            return True
-        except UnexpectedToken:
-            return False
+    def _feed(self, stack: list, values: list, term: str, token: Token) -> bool:
+        """Shift `term`, reducing first as the tables say; False if the state refuses it."""
+        states, rules = self.g.states, self.g.rules
+        while True:
+            action = states[stack[-1]].get(term)
+            if action is None:
+                return False
+            kind, arg = action
+            if kind == SHIFT:
+                stack.append(arg)
+                values.append(token)
+                return True
+            self._reduce(stack, values, rules[arg])
+
+    def _finish(self, stack: list, values: list, end_state):
+        """Feed the end of the line; the tree, or None if the line is not a whole command."""
+        states, rules = self.g.states, self.g.rules
+        stack, values = list(stack), list(values)
+        while True:
+            action = states[stack[-1]].get("$END")
+            if action is None or action[0] == SHIFT:
+                return None
+            self._reduce(stack, values, rules[action[1]])
+            if stack[-1] == end_state:
+                return values[-1]
+
+    def _reduce(self, stack: list, values: list, rule) -> None:
+        """Build the node as Lark would: drop anonymous keywords (unless the rule is `!`),
+        splice `_` helper rules, and hand up a lone child of a `?` rule."""
+        origin, name, size, include, expand1 = rule
+        if size:
+            children = values[-size:]
+            del stack[-size:]
+            del values[-size:]
+        else:
+            children = []
+        kept = []
+        for i, expand in include:
+            if expand:
+                kept.extend(children[i].children)
+            else:
+                kept.append(children[i])
+        values.append(kept[0] if expand1 and len(kept) == 1 else Tree(name, kept))
+        stack.append(self.g.states[stack[-1]][origin][1])
 
 
-def _template(node, index_of: dict):
+def _template(node, index_of: dict, values: dict):
     """The tree with each token replaced by (type, word index, keyword text or None)."""
     if isinstance(node, Token):
-        return (node.type, index_of[node.start_pos], node.value if node.type != "REST"
-                and not _is_value(node) else None)
-    return (node.data, [_template(c, index_of) for c in node.children])
-
-
-def _is_value(token: Token) -> bool:
-    return token.type in load_grammar().values
+        keyword = node.type != "REST" and node.type not in values
+        return (node.type, index_of[node.start_pos], str(node) if keyword else None)
+    return (node.data, [_template(c, index_of, values) for c in node.children])
 
 
 def _instantiate(template, words: list[Word], line: str):
@@ -241,10 +276,8 @@ def _instantiate(template, words: list[Word], line: str):
         kind, index, text = template
         word = words[index]
         if kind == "REST":
-            value = line[word.start:].rstrip()
-        else:
-            value = word.text if text is None else text
-        return Token(kind, value, start_pos=word.start, line=1, column=word.start + 1)
+            return Token(kind, line[word.start:].rstrip(), word.start)
+        return Token(kind, word.text if text is None else text, word.start)
     data, children = template
     return Tree(data, [_instantiate(c, words, line) for c in children])
 

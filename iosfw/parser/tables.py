@@ -1,0 +1,73 @@
+"""The grammar compiled to plain LALR tables: built with Lark once per grammar version, then
+loaded from a cache, so a run of iosfw never has to import Lark."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+SHIFT, REDUCE = 0, 1
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "iosfw"
+
+
+def compile_tables(text: str, starts: list[str]) -> dict:
+    """Run Lark's LALR analysis and keep only what parsing and tree shaping need."""
+    from lark import Lark
+
+    lark = Lark(text, parser="lalr", lexer="basic", start=starts, maybe_placeholders=False)
+    table = lark.parser.parser.parser.parse_table
+    rules, rule_index = [], {}
+
+    def index_of(rule) -> int:
+        if rule not in rule_index:
+            include = tuple((i, (not s.is_term) and s.name.startswith("_"))
+                            for i, s in enumerate(rule.expansion)
+                            if rule.options.keep_all_tokens or not (s.is_term and s.filter_out))
+            rule_index[rule] = len(rules)
+            rules.append((rule.origin.name, str(rule.alias or rule.origin.name), len(rule.expansion),
+                          include, bool(rule.options.expand1 and not rule.alias)))
+        return rule_index[rule]
+
+    states = {}
+    for state, actions in table.states.items():
+        row = {}
+        for symbol, (action, arg) in actions.items():
+            if action.name == "Shift":
+                row[symbol] = (SHIFT, arg)
+            else:
+                row[symbol] = (REDUCE, index_of(arg))
+        states[state] = row
+    terminals = {t.name: (t.pattern.type, t.pattern.value, t.pattern.to_regexp(), t.priority)
+                 for t in lark.terminals}
+    return {"format": FORMAT, "states": states, "rules": rules,
+            "start_states": dict(table.start_states), "end_states": dict(table.end_states),
+            "terminals": terminals}
+
+
+def load_tables(text: str, starts: list[str]) -> dict:
+    digest = hashlib.sha256((text + repr(sorted(starts)) + str(FORMAT)).encode()).hexdigest()[:16]
+    path = cache_dir() / f"tables-{digest}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            tables = pickle.load(handle)
+        if tables.get("format") == FORMAT:
+            return tables
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    tables = compile_tables(text, starts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tables-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no writable cache: compile again next time
+    return tables

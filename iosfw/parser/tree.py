@@ -1,0 +1,67 @@
+"""Parse trees: the small subset of Lark's Tree and Token the program uses, without importing
+Lark at run time (start-up is a measured figure)."""
+from __future__ import annotations
+
+
+class Token(str):
+    __slots__ = ("type", "start_pos")
+
+    def __new__(cls, type_: str, value: str, start_pos: int = 0):
+        self = str.__new__(cls, value)
+        self.type = type_
+        self.start_pos = start_pos
+        return self
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {str(self)!r})"
+
+    def __reduce__(self):
+        return (Token, (self.type, str(self), self.start_pos))
+
+
+class Tree:
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list):
+        self.data = data
+        self.children = children
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Tree) and self.data == other.data and self.children == other.children
+
+    def __hash__(self):
+        return hash((self.data, tuple(self.children)))
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
+
+    def iter_subtrees_topdown(self):
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(c for c in reversed(node.children) if isinstance(c, Tree))
+
+    def iter_subtrees(self):
+        """Bottom-up, as Lark orders them."""
+        return reversed(list(self.iter_subtrees_topdown()))
+
+    def scan_values(self, pred):
+        for child in self.children:
+            if isinstance(child, Tree):
+                yield from child.scan_values(pred)
+            elif pred(child):
+                yield child
+
+    def pretty(self, indent: str = "") -> str:
+        lines = [indent + self.data]
+        for child in self.children:
+            if isinstance(child, Tree):
+                lines.append(child.pretty(indent + "  ").rstrip("\n"))
+            else:
+                lines.append(f"{indent}  {child.type} {str(child)!r}")
+        return "\n".join(lines) + "\n"
