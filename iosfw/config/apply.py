@@ -34,18 +34,19 @@ class Context:
 
 # ------------------------------------------------------------------ tree helpers
 def tokens(tree, kind: Optional[str] = None) -> list[Token]:
-    found = [t for t in tree.scan_values(lambda v: isinstance(v, Token))] if isinstance(tree, Tree) \
-        else [tree]
-    return [t for t in found if kind is None or t.type == kind]
+    found = tree.tokens() if isinstance(tree, Tree) else [tree]
+    return found if kind is None else [t for t in found if t.type == kind]
 
 
 def first(tree, kind: str, default=None):
-    found = tokens(tree, kind)
-    return str(found[0]) if found else default
+    for t in (tree.tokens() if isinstance(tree, Tree) else [tree]):
+        if t.type == kind:
+            return str(t)
+    return default
 
 
 def child(tree: Tree, name: str) -> Optional[Tree]:
-    return next((c for c in tree.iter_subtrees_topdown() if c.data == name), None)
+    return tree.find(name)
 
 
 def words(tree) -> list[str]:

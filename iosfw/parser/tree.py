@@ -57,6 +57,30 @@ class Tree:
             elif pred(child):
                 yield child
 
+    def tokens(self) -> list:
+        """Every token below this node, in order."""
+        out, stack = [], [iter(self.children)]
+        while stack:
+            for child in stack[-1]:
+                if isinstance(child, Tree):
+                    stack.append(iter(child.children))
+                    break
+                out.append(child)
+            else:
+                stack.pop()
+        return out
+
+    def find(self, data: str):
+        """The first node named `data`, depth first, this one included."""
+        if self.data == data:
+            return self
+        for child in self.children:
+            if isinstance(child, Tree):
+                found = child.find(data)
+                if found is not None:
+                    return found
+        return None
+
     def pretty(self, indent: str = "") -> str:
         lines = [indent + self.data]
         for child in self.children:

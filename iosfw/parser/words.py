@@ -89,9 +89,18 @@ class WordParser:
         cls = self._classes.get(word)
         if cls is None:
             lower = word.lower()
-            fitting = frozenset(v.name for regex, vs in self._value_groups if regex.fullmatch(word)
-                                for v in vs if v.fits(word))
-            cls = (lower if lower in self._prefixes else None, fitting)
+            fitting = []
+            for regex, group in self._value_groups:
+                if regex.fullmatch(word):
+                    number = int(word) if word.isdigit() else None
+                    for v in group:
+                        if not v.ranges:
+                            fitting.append(v.name)
+                        elif number is not None and any(lo <= number <= hi for lo, hi in v.ranges):
+                            fitting.append(v.name)
+                        elif number is None and v.fits(word):
+                            fitting.append(v.name)
+            cls = (lower if lower in self._prefixes else None, frozenset(fitting))
             if len(self._classes) > 100_000:
                 self._classes.clear()
             self._classes[word] = cls
@@ -272,14 +281,19 @@ def _template(node, index_of: dict, values: dict):
 
 
 def _instantiate(template, words: list[Word], line: str):
-    if len(template) == 3:
-        kind, index, text = template
-        word = words[index]
-        if kind == "REST":
-            return Token(kind, line[word.start:].rstrip(), word.start)
-        return Token(kind, word.text if text is None else text, word.start)
     data, children = template
-    return Tree(data, [_instantiate(c, words, line) for c in children])
+    out = []
+    for c in children:
+        if len(c) == 3:
+            kind, index, text = c
+            word = words[index]
+            if kind == "REST":
+                out.append(Token(kind, line[word.start:].rstrip(), word.start))
+            else:
+                out.append(Token(kind, word.text if text is None else text, word.start))
+        else:
+            out.append(_instantiate(c, words, line))
+    return Tree(data, out)
 
 
 @functools.lru_cache(maxsize=1)
