@@ -923,7 +923,7 @@ def execute(cfg: Configurator, text: str) -> str:
         tree = parse(text, START_RULES[mode])
     except CommandError as sub_error:
         if mode == "config":
-            raise _misplaced(text) or sub_error
+            raise
         try:
             tree = parse(text, "config_cmd")
         except CommandError as global_error:
@@ -934,8 +934,8 @@ def execute(cfg: Configurator, text: str) -> str:
     return cfg.apply(tree)
 
 
-def _misplaced(text: str):
-    """A sub-mode command typed in global configuration: say so rather than call it unknown."""
+def misplaced(text: str) -> Optional[str]:
+    """The sub-mode whose command this is, for a line global configuration refused."""
     from ..parser.words import CommandError, parse
 
     for start, what in SUB_MODE_NAMES.items():
@@ -943,5 +943,5 @@ def _misplaced(text: str):
             parse(text, start)
         except CommandError:
             continue
-        return ConfigError(f"% Invalid input: {what} command outside {what} configuration mode", 0)
+        return what
     return None

@@ -8,7 +8,7 @@ from typing import Optional
 
 from ..parser.words import CommandError
 from . import model as m
-from .apply import ConfigError, Configurator, execute
+from .apply import ConfigError, Configurator, execute, misplaced
 
 REJECTED_MARK = "!% rejected: "
 _BANNER = re.compile(r"^\s*banner\s+\S+\s+(\^C|\S)", re.IGNORECASE)
@@ -107,7 +107,7 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
             anchor = execute(cfg, raw)
             continue
         except (CommandError, ConfigError) as error:
-            kind, diag = _classify(error, path, lineno, raw)
+            kind, diag = _classify(error, path, lineno, raw, cfg.context.mode)
         result.diagnostics.append(diag)
         home = _target_extra(cfg)
         if kind == "unknown" and indent == 0:
@@ -123,9 +123,15 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
     return result
 
 
-def _classify(error: Exception, path: str, lineno: int, raw: str) -> tuple[str, Diagnostic]:
+def _classify(error: Exception, path: str, lineno: int, raw: str,
+              mode: str) -> tuple[str, Diagnostic]:
     if isinstance(error, ConfigError):
         return "rejected", Diagnostic(path, lineno, "error", error.message, raw, error.column)
+    what = misplaced(raw) if mode == "config" else None
+    if what:
+        return "rejected", Diagnostic(
+            path, lineno, "error", f"% Invalid input: {what} command outside {what} "
+            "configuration mode", raw, len(raw) - len(raw.lstrip()))
     if error.kind == "invalid" and not error.identified:
         return "unknown", Diagnostic(path, lineno, "warning",
                                      "not modelled by iosfw, kept verbatim", raw)
