@@ -327,6 +327,10 @@ def line_mix(lines: list[str]) -> dict[str, int]:
             kinds["interface blocks (lines)" if in_intf else "named ACL lines" if in_named
                   else "other"] += 1
             continue
+        if line == "!" and in_intf:          # the `!` that closes an interface block
+            kinds["interface blocks (lines)"] += 1
+            in_intf = False
+            continue
         in_named = line.startswith("ip access-list ")
         in_intf = line.startswith("interface ")
         if in_named:

@@ -20,6 +20,7 @@ from ..parser.grammar import START_RULES
 from ..parser.words import CommandError, parse, split_words
 from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system
 from ..timestamps import prefix
+from .filters import apply_filter
 from .startup import StartupStore
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
@@ -136,6 +137,13 @@ class Session:
 
     # ------------------------------------------------------------------ EXEC
     def _exec(self, tree: Tree) -> Reply:
+        if tree.data in ("exec_cmd", "user_cmd") and len(tree.children) == 2:
+            show_tree, pipe = tree.children
+            reply = self._exec(show_tree)
+            kind, pattern = first(pipe, "FILTER_KIND"), first(pipe, "REST")
+            if not reply.error and not self.as_json:
+                reply.output = apply_filter(kind, pattern, reply.output)
+            return reply
         name, _, cmd = unwrap(tree)
         if name.startswith("show_"):
             return self._show(name, cmd)

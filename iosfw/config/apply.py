@@ -487,7 +487,7 @@ class Configurator:
         if negate:
             acl.remove(lambda e: not (e.action == "remark" and e.remark == text))
             return self._store_acl(acl)
-        acl.add(m.AclEntry(acl.next_seq(), "remark", remark=text))
+        acl.add(m.AclEntry(acl.remark_seq(), "remark", remark=text))
         return self._store_acl(acl)
 
     def _drop_acl(self, name: str) -> str:
@@ -545,7 +545,7 @@ class Configurator:
 
     def cmd_nacl_remark(self, t, negate):
         acl: m.AccessList = self.context.target
-        acl.add(m.AclEntry(acl.next_seq(), "remark", remark=first(t, "REST")))
+        acl.add(m.AclEntry(acl.remark_seq(), "remark", remark=first(t, "REST")))
 
     def cmd_nacl_no_seq(self, t, negate):
         acl: m.AccessList = self.context.target
@@ -903,7 +903,7 @@ class Configurator:
             line.exec_timeout = None
             return
         mins = int(first(t, "MINUTES"))
-        secs = first(t, "SECONDS")
+        secs = first(t, "EXEC_SECONDS")
         line.exec_timeout = (mins, int(secs) if secs else 0)
 
 

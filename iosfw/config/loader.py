@@ -109,10 +109,9 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, path, lineno, raw, cfg.context.mode)
         result.diagnostics.append(diag)
-        home = _target_extra(cfg)
+        home = _target_extra(cfg) if indent else None
         if kind == "unknown" and indent == 0:
             cfg.leave()
-            home = None
         preserved = m.Preserved(raw, kind, anchor, diag.message)
         target = home if home is not None else result.router.preserved
         target.append(preserved)

@@ -106,6 +106,11 @@ class AccessList:
     def next_seq(self) -> int:
         return (self.entries[-1].seq // 10 + 1) * 10 if self.entries else 10
 
+    def remark_seq(self) -> int:
+        """Remarks take no sequence number of their own in IOS; this one only keeps them in
+        place, just after the entry they follow and before the next one."""
+        return self.entries[-1].seq + 1 if self.entries else 1
+
     def has_rule(self, entry: AclEntry) -> bool:
         return rule_signature(entry) in self._rules
 

@@ -1,0 +1,278 @@
+"""iosfw benchmarks: start-up and config loading, each against a baseline measured in the same run.
+
+    .venv/bin/python bench/run.py            # full run (`make bench`)
+    .venv/bin/python bench/run.py --quick    # smoke run: 10,000 lines, 5 start-up runs
+
+Prints figures and ratios; never asserts speed. Exits non-zero only when something could not
+be measured (iosfw failed, the generated config gave diagnostics, ciscoconfparse2 missing).
+See bench/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import configgen  # noqa: E402
+
+PYTHON = sys.executable
+WORKERS = str(HERE / "workers.py")
+STARTUP_AIM = 8.0      # iosfw start-up / python -c pass: aim at or below
+LOADING_AIM = 2.0      # iosfw lines/s / ciscoconfparse2 lines/s: aim at or above
+
+
+def heading(text: str) -> None:
+    print(f"\n== {text} " + "=" * max(0, 76 - len(text)), flush=True)
+
+
+def iosfw_command() -> list[str]:
+    """The installed console script next to this interpreter (.venv/bin/iosfw)."""
+    script = Path(PYTHON).parent / "iosfw"
+    if script.exists():
+        return [str(script)]
+    print(f"bench: no iosfw script beside {PYTHON}; using `python -m iosfw`", file=sys.stderr)
+    return [PYTHON, "-m", "iosfw"]
+
+
+def run_checked(cmd: list[str], env: dict, what: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
+        raise SystemExit(f"bench: {what} failed with exit status {proc.returncode}")
+    return proc
+
+
+def fmt_int(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+# ------------------------------------------------------------------ start-up
+def wall(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} exited {proc.returncode}")
+    return seconds
+
+
+def bench_startup(runs: int, env: dict) -> dict:
+    heading(f'start-up: wall time, median of {runs} alternating runs each')
+    commands = {
+        "python -c pass": [PYTHON, "-c", "pass"],
+        'iosfw -c "show version"': iosfw_command() + ["-c", "show version"],
+        "python -c 'import iosfw.cli.main'": [PYTHON, "-c", "import iosfw.cli.main"],
+    }
+    # warm-up (page cache, .pyc files, the compiled parser tables) and a sanity check
+    out = run_checked(commands['iosfw -c "show version"'], env, 'iosfw -c "show version"')
+    if "Version 12.3" not in out.stdout:
+        raise SystemExit(f'bench: unexpected `show version` output:\n{out.stdout[:500]}')
+    for cmd in commands.values():
+        wall(cmd, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for i in range(runs):
+        # rotate the order so no command always runs right after another
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            times[name].append(wall(commands[name], env))
+    result = {name: statistics.median(ts) for name, ts in times.items()}
+    for name, ts in times.items():
+        print(f"  {name:36s} median {result[name]:.3f} s   min {min(ts):.3f} s   "
+              f"max {max(ts):.3f} s")
+    base = result["python -c pass"]
+    print(f"  ratio iosfw / python -c pass: {result[names[1]] / base:.1f}x   "
+          f"import iosfw.cli.main / python -c pass: {result[names[2]] / base:.1f}x")
+    return {"python": base, "iosfw": result[names[1]], "import_main": result[names[2]]}
+
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S.*)$")
+
+
+def parse_importtime(stderr: str) -> list[dict]:
+    """Entries in `-X importtime` order (children before their parent), with parents."""
+    rows = []
+    for line in stderr.splitlines():
+        m = _IMPORTTIME.match(line)
+        if m:
+            rows.append({"self": int(m.group(1)), "cum": int(m.group(2)),
+                         "depth": len(m.group(3)) // 2, "name": m.group(4).strip()})
+    for i, row in enumerate(rows):
+        # who pulled the module in: its direct importer for iosfw's own modules; for a
+        # third-party module the first importer outside its package (lark.lexer importing
+        # lark first is not the interesting part; the iosfw module that imported lark is)
+        package = row["name"].split(".")[0]
+        depth, parent = row["depth"], ""
+        for r in rows[i + 1:]:
+            if r["depth"] < depth:
+                depth = r["depth"]
+                parent = parent or r["name"]
+                if package == "iosfw" or r["name"].split(".")[0] != package:
+                    parent = r["name"]
+                    break
+        row["parent"] = parent
+    return rows
+
+
+def bench_importtime(env: dict, repeats: int, top: int = 10) -> list[dict]:
+    heading(f"import time of iosfw -c \"show version\" (-X importtime, median of {repeats}, "
+            f"top {top} cumulative)")
+    imp_env = dict(env, PYTHONPROFILEIMPORTTIME="1")
+    baseline = {r["name"] for r in parse_importtime(
+        run_checked([PYTHON, "-c", "pass"], imp_env, "python -c pass").stderr)}
+    per_module: dict[str, list[dict]] = {}
+    for _ in range(repeats):
+        proc = run_checked(iosfw_command() + ["-c", "show version"], imp_env, "iosfw importtime")
+        for row in parse_importtime(proc.stderr):
+            per_module.setdefault(row["name"], []).append(row)
+    rows = []
+    for name, seen in per_module.items():
+        if name in baseline:
+            continue
+        rows.append({"name": name, "parent": seen[0]["parent"], "depth": seen[0]["depth"],
+                     "cum": statistics.median(r["cum"] for r in seen),
+                     "self": statistics.median(r["self"] for r in seen)})
+    total = sum(r["cum"] for r in rows if r["depth"] == 0)
+    rows.sort(key=lambda r: -r["cum"])
+    print(f"  {'cumulative':>10}  {'self':>8}  module  (imported by)")
+    for r in rows[:top]:
+        by = f"  (by {r['parent']})" if r["parent"] else "  (top level)"
+        print(f"  {r['cum'] / 1000:8.1f} ms  {r['self'] / 1000:5.1f} ms  {r['name']}{by}")
+    print(f"  all imports beyond `python -c pass`: {total / 1000:.1f} ms "
+          f"({len(rows)} modules)")
+    selfs = sorted(rows, key=lambda r: -r["self"])[:5]
+    print("  largest self times: " + ", ".join(f"{r['name']} {r['self'] / 1000:.1f} ms"
+                                                for r in selfs))
+    return rows[:top]
+
+
+def bench_phases(env: dict) -> None:
+    heading('where one `iosfw -c "show version"` spends its time (one process, in order)')
+    proc = subprocess.run([PYTHON, WORKERS, "phases"], env=env, capture_output=True, text=True,
+                          cwd=ROOT)
+    try:
+        phases = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        print(f"  n/a: phases worker failed ({proc.stderr.strip()[-300:]})")
+        return
+    for name, value in phases.items():
+        shown = f"{value * 1000:8.1f} ms" if isinstance(value, float) else f"   {value}"
+        print(f"  {shown}  {name}")
+    print("  (plus interpreter start-up, as in `python -c pass`)")
+
+
+# ------------------------------------------------------------------ loading
+def worker(kind: str, path: str, env: dict) -> dict:
+    proc = run_checked([PYTHON, WORKERS, kind, path], env, f"{kind} load worker")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_loading(n_lines: int, repeats: int, seed: int, env: dict, tmp: Path) -> dict:
+    heading(f"loading: a generated {n_lines:,}-line config, best of {repeats}, "
+            "fresh process per run")
+    start = time.perf_counter()
+    lines = configgen.generate(n_lines, seed)
+    path = tmp / f"bench-{n_lines}.cfg"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"  generated {len(lines):,} lines (seed {seed}) in "
+          f"{time.perf_counter() - start:.1f} s: " +
+          ", ".join(f"{k} {v:,}" for k, v in configgen.line_mix(lines).items()))
+    runs: dict[str, list[float]] = {"iosfw": [], "ccp": []}
+    for _ in range(repeats):        # alternate, so drift in machine load hits both
+        for kind in runs:
+            runs[kind].append(worker(kind, str(path), env)["seconds"])
+    best = {kind: min(ts) for kind, ts in runs.items()}
+    rate = {kind: n_lines / best[kind] for kind in runs}
+    labels = {"iosfw": "iosfw load_text (full model)", "ccp": "ciscoconfparse2.CiscoConfParse"}
+    for kind, ts in runs.items():
+        print(f"  {labels[kind]:32s} best {best[kind]:7.3f} s  "
+              f"({fmt_int(rate[kind])} lines/s)   runs: " + ", ".join(f"{t:.3f}" for t in ts))
+    print("  iosfw diagnostics on the generated config: 0 (checked after each timed load)")
+    print(f"  ratio iosfw / ciscoconfparse2: {rate['iosfw'] / rate['ccp']:.2f}x")
+    return {"iosfw": rate["iosfw"], "ccp": rate["ccp"], "path": path}
+
+
+def bench_profile(path: Path, n_lines: int, env: dict) -> None:
+    heading(f"profile: one iosfw load of {n_lines:,} lines (cProfile, top 15 by tottime)")
+    proc = run_checked([PYTHON, WORKERS, "profile", str(path)], env, "profile worker")
+    print(proc.stdout.rstrip())
+    print("  (times under cProfile are inflated; compare entries with each other, not with "
+          "the figures above)")
+
+
+# ------------------------------------------------------------------ main
+def describe_run() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "iosfw", "grammar"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        rev = (rev or "?") + (" + uncommitted changes" if dirty else "")
+    except OSError:
+        rev = "?"
+    return (f"iosfw {rev}, Python {platform.python_version()} ({PYTHON}), "
+            f"{platform.machine()}, {os.cpu_count()} CPUs")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: 10,000 lines and 5 start-up runs")
+    ap.add_argument("--lines", type=int, help="config size (default 100,000; 10,000 quick)")
+    ap.add_argument("--startup-runs", type=int, help="runs per command (default 15; 5 quick)")
+    ap.add_argument("--repeat", type=int, default=3, help="loads per parser, best taken")
+    ap.add_argument("--seed", type=int, default=20031, help="config generator seed")
+    args = ap.parse_args(argv)
+    n_lines = args.lines or (10_000 if args.quick else 100_000)
+    startup_runs = args.startup_runs or (5 if args.quick else 15)
+
+    try:
+        import ciscoconfparse2  # noqa: F401 - only to fail early; timed in a worker
+    except ImportError:
+        print("bench: ciscoconfparse2 is not installed; run `make bench` or "
+              f"{PYTHON} -m pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+
+    print(f"iosfw benchmarks{' (quick)' if args.quick else ''}: {describe_run()}")
+    with tempfile.TemporaryDirectory(prefix="iosfw-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        xdg = tmp / "xdg-data"
+        xdg.mkdir()
+        # XDG_DATA_HOME: a fresh NVRAM, so iosfw boots the built-in config, never a saved one
+        env = dict(os.environ, XDG_DATA_HOME=str(xdg))
+        env.pop("PYTHONPROFILEIMPORTTIME", None)
+
+        startup = bench_startup(startup_runs, env)
+        bench_importtime(env, repeats=1 if args.quick else 3)
+        bench_phases(env)
+        loading = bench_loading(n_lines, args.repeat, args.seed, env, tmp)
+        bench_profile(loading["path"], n_lines, env)
+
+    s_ratio = startup["iosfw"] / startup["python"]
+    l_ratio = loading["iosfw"] / loading["ccp"]
+    heading("summary")
+    print(f'start-up: iosfw -c "show version" {startup["iosfw"]:.3f} s, python -c pass '
+          f'{startup["python"]:.3f} s, ratio {s_ratio:.1f}x (aim <= {STARTUP_AIM:g}x)'
+          f'{"" if s_ratio <= STARTUP_AIM else "  -- above aim"}')
+    print(f"loading: iosfw {fmt_int(loading['iosfw'])} lines/s, ciscoconfparse2 "
+          f"{fmt_int(loading['ccp'])} lines/s, ratio {l_ratio:.2f}x (aim >= {LOADING_AIM:g}x)"
+          f"{'' if l_ratio >= LOADING_AIM else '  -- below aim'}")
+    print(f"context: python -c 'import iosfw.cli.main' {startup['import_main']:.3f} s; "
+          f"{n_lines:,} lines, {startup_runs} start-up runs, best of {args.repeat} loads")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
