@@ -1,8 +1,9 @@
 """The interactive console on a local terminal (prompt-toolkit)."""
 from __future__ import annotations
 
+import getpass
+
 from prompt_toolkit import PromptSession
-from prompt_toolkit.output import create_output
 
 
 def run_shell(session) -> int:
@@ -21,7 +22,7 @@ def run_shell(session) -> int:
         reply = session.execute(line)
         while reply.ask_password:
             try:
-                typed = prompt.prompt("Password: ", is_password=True)
+                typed = getpass.getpass("Password: ")  # IOS echoes nothing, not even stars
             except (KeyboardInterrupt, EOFError):
                 typed = ""
             reply = session.check_enable_password(typed)
