@@ -46,15 +46,31 @@ def boot(config: str | None):
 
 
 def run_commands(session, commands) -> int:
-    status = 0
+    """`-c`: only the output; with --json and several commands, one JSON array of their facts."""
+    status, documents = 0, []
     for command in commands:
-        reply = session.execute(command)
+        reply = guarded(session, command)
         if reply.error and "^" in reply.output:
             sys.stdout.write(command + "\n" + _caret_from(session, command, reply.output))
+        elif session.as_json and len(commands) > 1 and not reply.error:
+            documents.append(reply.output)
         else:
             sys.stdout.write(reply.output)
         status |= int(reply.error)
+    if documents:
+        sys.stdout.write("[\n" + ",\n".join(d.rstrip("\n") for d in documents) + "\n]\n")
     return status
+
+
+def guarded(session, line: str):
+    """The session's answer; a fault of ours becomes one line, never a traceback."""
+    from .session import Reply
+
+    try:
+        return session.execute(line)
+    except Exception as err:  # noqa: BLE001 - the console must survive its own bugs
+        return Reply(f"% Internal error in iosfw ({type(err).__name__}: {err}); "
+                     "please report it\n", error=True)
 
 
 def _caret_from(session, command, output):
@@ -70,7 +86,7 @@ def run_script(session, stream) -> int:
     for raw in stream:
         line = raw.rstrip("\r\n")
         sys.stdout.write(session.prompt() + line + "\n")
-        reply = session.execute(line)
+        reply = guarded(session, line)
         while reply.ask_password:
             sys.stdout.write("Password: \n")
             typed = stream.readline()

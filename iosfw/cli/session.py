@@ -185,9 +185,6 @@ class Session:
     def exec_exit(self, t) -> Reply:
         return Reply(closed=True)
 
-    def exec_end(self, t) -> Reply:
-        return Reply()
-
     def exec_configure_terminal(self, t) -> Reply:
         self.configuring = True
         self.cfg.leave()

@@ -5,6 +5,8 @@ import getpass
 
 from prompt_toolkit import PromptSession
 
+from .main import guarded
+
 
 def run_shell(session) -> int:
     prompt = PromptSession()
@@ -19,7 +21,7 @@ def run_shell(session) -> int:
                 line = "end"
             else:
                 return 0
-        reply = session.execute(line)
+        reply = guarded(session, line)
         while reply.ask_password:
             try:
                 typed = getpass.getpass("Password: ")  # IOS echoes nothing, not even stars

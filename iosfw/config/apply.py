@@ -13,6 +13,7 @@ from . import model as m
 from .names import BadName, int_to_ip, interface_name, ip_to_int, len_to_mask, mask_is_contiguous
 from .ports import icmp_code_of, port_number
 from .secrets import BadSecret, type5_hash, type5_valid, type7_decode, type7_encode
+from ..textutil import is_number
 
 
 class ConfigError(Exception):
@@ -500,7 +501,7 @@ class Configurator:
 
     def _named_acl(self, t, kind: str):
         name = " ".join(words(child(t, "acl_id")))
-        if name.isdigit():
+        if is_number(name):
             n = int(name)
             std = n < 100 or 1300 <= n <= 1999
             if std != (kind == "standard"):
@@ -510,7 +511,7 @@ class Configurator:
             raise ConfigError(f"% A named {acl.kind} IP access list with this name already exists",
                               column(child(t, "acl_id")))
         if acl is None:
-            acl = m.AccessList(name, kind, numbered=name.isdigit())
+            acl = m.AccessList(name, kind, numbered=is_number(name))
             self.router.access_lists[name] = acl
         mode = "config-std-nacl" if kind == "standard" else "config-ext-nacl"
         return self.enter(mode, acl, f"acl:{name}")
@@ -546,6 +547,17 @@ class Configurator:
     def cmd_nacl_remark(self, t, negate):
         acl: m.AccessList = self.context.target
         acl.add(m.AclEntry(acl.remark_seq(), "remark", remark=first(t, "REST")))
+
+    def cmd_nacl_evaluate(self, t, negate):
+        acl: m.AccessList = self.context.target
+        entry = m.AclEntry(0, "evaluate", remark=first(t, "WORD"))
+        if negate:
+            gone = m.rule_signature(entry)
+            acl.remove(lambda e: m.rule_signature(e) != gone)
+            return
+        seq_text = first(t, "SEQ")
+        entry.seq = int(seq_text) if seq_text else acl.next_seq()
+        acl.add(entry)
 
     def cmd_nacl_no_seq(self, t, negate):
         acl: m.AccessList = self.context.target
@@ -584,7 +596,7 @@ class Configurator:
         rng = child(t, "line_range")
         kind = first(rng, "LINE_TYPE") or ""
         kind = "con" if kind == "console" else kind
-        nums = [int(x) for x in words(rng) if x.isdigit()]
+        nums = [int(x) for x in words(rng) if is_number(x)]
         firstn, last = nums[0], nums[1] if len(nums) > 1 else None
         limits = {"con": 0, "aux": 0, "vty": 15}
         if kind in limits and (firstn > limits[kind] or (last is not None and last > limits[kind])):
@@ -668,7 +680,7 @@ class Configurator:
                 hosts.remove(host)
         elif host not in hosts:
             hosts.append(host)
-        return "logging"
+        return "logging-hosts"
 
     def cmd_clock_timezone(self, t, negate):
         if negate:
@@ -806,9 +818,7 @@ class Configurator:
                 and mask != 0xFFFFFFFE:
             raise ConfigError(f"Bad mask 0x{mask:X} for address {tokens(t, 'IPADDR')[0]}")
         self.intf.method = "manual"
-        if secondary:
-            if self.intf.address is None:
-                raise ConfigError("% No primary address configured")
+        if secondary:  # IOS writes secondaries before the primary, so it reads them so too
             if (ip, mask) not in self.intf.secondaries:
                 self.intf.secondaries.append((ip, mask))
         else:
@@ -895,7 +905,10 @@ class Configurator:
 
     def cmd_line_transport_input(self, t, negate):
         line: m.Line = self.context.target
-        line.transport_input = () if negate else tuple(words(t)[2:])
+        line.transport_input = () if negate else tuple(str(x) for x in tokens(t, "TRANSPORT"))
+
+    def cmd_line_exec(self, t, negate):
+        self.context.target.exec_ = not negate
 
     def cmd_line_exec_timeout(self, t, negate):
         line: m.Line = self.context.target

@@ -112,7 +112,7 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
         home = _target_extra(cfg) if indent else None
         if kind == "unknown" and indent == 0:
             cfg.leave()
-        preserved = m.Preserved(raw, kind, anchor, diag.message)
+        preserved = m.Preserved(raw, kind, _block_anchor(cfg, home, anchor), diag.message)
         target = home if home is not None else result.router.preserved
         target.append(preserved)
         if kind == "unknown":
@@ -120,6 +120,15 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
     for intf in result.router.interfaces.values():
         intf.method = "NVRAM"
     return result
+
+
+def _block_anchor(cfg: Configurator, home, anchor: str) -> str:
+    """Inside an access list a kept line is anchored to the entry before it, so that it keeps
+    its place among the entries (an `evaluate` or a rejected entry changes what a list does)."""
+    target = cfg.context.target
+    if home is not None and isinstance(target, m.AccessList):
+        return f"seq:{target.entries[-1].seq}" if target.entries else "seq:"
+    return anchor
 
 
 def _classify(error: Exception, path: str, lineno: int, raw: str,

@@ -73,7 +73,7 @@ class PortMatch:
 @dataclass
 class AclEntry:
     seq: int
-    action: str               # permit, deny, remark
+    action: str               # permit, deny, remark, evaluate (remark holds the reflexive name)
     protocol: str = "ip"      # ip, tcp, udp, icmp, a keyword or a number as text
     src: Address = ANY
     src_port: Optional[PortMatch] = None
@@ -90,6 +90,8 @@ def rule_signature(e: AclEntry) -> tuple:
     """What makes two entries the same rule, whatever their sequence numbers."""
     if e.action == "remark":
         return ("remark", e.seq)
+    if e.action == "evaluate":
+        return ("evaluate", e.remark)
     return (e.action, e.protocol, e.src, e.src_port, e.dst, e.dst_port, e.icmp, e.options, e.log)
 
 
@@ -314,6 +316,7 @@ class Line:
     login: str = ""                   # "", "login" or "local"
     transport_input: tuple[str, ...] = ()
     exec_timeout: Optional[tuple[int, int]] = None
+    exec_: bool = True                # `no exec`: the line starts no EXEC
     extra: list[Preserved] = field(default_factory=list)
 
     @property

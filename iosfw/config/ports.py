@@ -5,6 +5,7 @@ import functools
 import re
 
 from ..parser.grammar import load_grammar
+from ..textutil import is_number
 
 _LAST_NUMBER = re.compile(r"(\d+)\)$")
 _ICMP = re.compile(r"\((\d+)/(-?\d+)\)$")
@@ -28,7 +29,7 @@ def port_keywords(family: str) -> dict[int, str]:
 
 
 def port_number(family: str, word: str) -> int:
-    return int(word) if word.isdigit() else port_names(family)[word]
+    return int(word) if is_number(word) else port_names(family)[word]
 
 
 def port_text(family: str, number: int) -> str:

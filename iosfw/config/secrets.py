@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+from ..textutil import is_number
+
 _XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
 _CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -12,7 +14,7 @@ class BadSecret(ValueError):
 
 
 def type7_decode(encoded: str) -> str:
-    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdigit():
+    if len(encoded) < 4 or len(encoded) % 2 or not is_number(encoded[:2]):
         raise BadSecret("Invalid encrypted password")
     salt = int(encoded[:2])
     try:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 SHIFT, REDUCE = 0, 1
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -31,8 +31,8 @@ def compile_tables(text: str, starts: list[str]) -> dict:
                             for i, s in enumerate(rule.expansion)
                             if rule.options.keep_all_tokens or not (s.is_term and s.filter_out))
             rule_index[rule] = len(rules)
-            rules.append((rule.origin.name, str(rule.alias or rule.origin.name), len(rule.expansion),
-                          include, bool(rule.options.expand1 and not rule.alias)))
+            rules.append((str(rule.origin.name), str(rule.alias or rule.origin.name),
+                          len(rule.expansion), include, bool(rule.options.expand1 and not rule.alias)))
         return rule_index[rule]
 
     states = {}
@@ -40,14 +40,15 @@ def compile_tables(text: str, starts: list[str]) -> dict:
         row = {}
         for symbol, (action, arg) in actions.items():
             if action.name == "Shift":
-                row[symbol] = (SHIFT, arg)
+                row[str(symbol)] = (SHIFT, arg)
             else:
-                row[symbol] = (REDUCE, index_of(arg))
+                row[str(symbol)] = (REDUCE, index_of(arg))
         states[state] = row
-    terminals = {t.name: (t.pattern.type, t.pattern.value, t.pattern.to_regexp(), t.priority)
-                 for t in lark.terminals}
+    terminals = {str(t.name): (str(t.pattern.type), str(t.pattern.value),
+                               str(t.pattern.to_regexp()), int(t.priority)) for t in lark.terminals}
     return {"format": FORMAT, "states": states, "rules": rules,
-            "start_states": dict(table.start_states), "end_states": dict(table.end_states),
+            "start_states": {str(k): v for k, v in table.start_states.items()},
+            "end_states": {str(k): v for k, v in table.end_states.items()},
             "terminals": terminals}
 
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .grammar import Grammar, load_grammar
 from .tables import SHIFT
 from .tree import Token, Tree
+from ..textutil import is_number
 
 _WORD = re.compile(r"\S+")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     start: int  # column of the first character, 0-based
 
@@ -92,7 +93,7 @@ class WordParser:
             fitting = []
             for regex, group in self._value_groups:
                 if regex.fullmatch(word):
-                    number = int(word) if word.isdigit() else None
+                    number = int(word) if is_number(word) else None
                     for v in group:
                         if not v.ranges:
                             fitting.append(v.name)

@@ -20,7 +20,20 @@ def text(r: m.Router, name: str | None = None) -> str:
         out.append(f"{kind} IP access list {acl.name}")
         out += ["    " + show_text(e, acl.kind == "standard")
                 for e in acl.entries if e.action != "remark"]
+    if name is None:
+        out += [f"Reflexive IP access list {n}" for n in reflexive_names(r)]
     return "".join(line + "\n" for line in out)
+
+
+def reflexive_names(r: m.Router) -> list[str]:
+    """Lists that `reflect NAME` entries create; empty until traffic fills them."""
+    names = []
+    for acl in r.access_lists.values():
+        for e in acl.entries:
+            for opt in e.options:
+                if opt.startswith("reflect "):
+                    names.append(opt.split()[1])
+    return list(dict.fromkeys(names))
 
 
 def facts(r: m.Router, name: str | None = None) -> list[dict]:

@@ -37,7 +37,7 @@ def ports_text(pm: m.PortMatch, family: str) -> str:
 
 def entry_body(entry: m.AclEntry, standard: bool, show: bool) -> str:
     """Everything after the action word."""
-    if entry.action == "remark":
+    if entry.action in ("remark", "evaluate"):
         return entry.remark
     parts = []
     if standard:

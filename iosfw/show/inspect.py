@@ -138,6 +138,8 @@ def facts(r: m.Router) -> dict:
     return {
         "globals": vars(g).copy(),
         "rules": {name: [dict(vars(p), timeout_effective=g.timeout_for(p),
+                              max_data_effective=(p.max_data or DEFAULT_MAX_DATA)
+                              if p.protocol in ("smtp", "esmtp") else None,
                               alert_effective=g.alert_for(p), audit_trail_effective=g.audit_for(p))
                          for p in rule.protocols] for name, rule in r.inspect_rules.items()},
         "interfaces": [{"name": i.name, "inbound_rule": i.inspect_in or None,

@@ -10,6 +10,7 @@ from ..config.loader import REJECTED_MARK
 from ..config.names import int_to_ip
 from .acl_text import config_text
 from .inspect import protocol_config_words
+from ..textutil import is_number
 
 
 class _Writer:
@@ -178,8 +179,22 @@ def _nat(r: m.Router) -> list[str]:
     return out
 
 
+def _acl_lines(acl: m.AccessList, text) -> list[str]:
+    """Entries in order, with the lines kept verbatim in their places among them."""
+    kept: dict[str, list[str]] = {}
+    for p in acl.extra:
+        kept.setdefault(p.anchor, []).append(preserved_text(p, " "))
+    out = kept.pop("seq:", [])
+    for e in acl.entries:
+        out.append(text(e))
+        out.extend(kept.pop(f"seq:{e.seq}", []))
+    for rest in kept.values():
+        out.extend(rest)
+    return out
+
+
 def acl_sort_key(acl: m.AccessList):
-    return (0, int(acl.name), "") if acl.numbered and acl.name.isdigit() else (1, 0, acl.name)
+    return (0, int(acl.name), "") if acl.numbered and is_number(acl.name) else (1, 0, acl.name)
 
 
 def _line(line: m.Line) -> list[str]:
@@ -190,6 +205,8 @@ def _line(line: m.Line) -> list[str]:
         out.append(" " + _secret("password", line.password))
     if line.login:
         out.append(" login" if line.login == "login" else " login local")
+    if not line.exec_:
+        out.append(" no exec")
     if line.transport_input:
         out.append(" transport input " + " ".join(line.transport_input))
     out.extend(_extra(line))
@@ -304,15 +321,15 @@ def render_lines(r: m.Router) -> list[str]:
     named.sort(key=lambda a: (a.kind != "standard", a.name))
     for acl in named:
         block = [f"ip access-list {acl.kind} {acl.name}"]
-        block += [" " + config_text(e, acl.kind == "standard") for e in acl.entries]
-        w.slot(f"acl:{acl.name}", block + _extra(acl))
+        block += _acl_lines(acl, lambda e: " " + config_text(e, acl.kind == "standard"))
+        w.slot(f"acl:{acl.name}", block)
     if named:
         w.bang()
     w.slot("logging-hosts", [f"logging {h}" for h in r.logging_hosts])
     for acl in (a for a in acls if a.numbered):
-        block = [f"access-list {acl.name} {config_text(e, acl.kind == 'standard')}"
-                 for e in acl.entries]
-        w.slot(f"acl:{acl.name}", block + _extra(acl))
+        block = _acl_lines(acl, lambda e: f"access-list {acl.name} "
+                                          f"{config_text(e, acl.kind == 'standard')}")
+        w.slot(f"acl:{acl.name}", block)
     w.bang(3)
     if r.control_plane is not None:
         w.slot("control-plane", ["control-plane"] + _extra(r.control_plane))

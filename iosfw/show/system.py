@@ -10,8 +10,8 @@ from collections import Counter
 from ..clock import Clock
 from ..config import model as m
 
-IMAGE = "C3640-IO3S-M"
-IMAGE_FILE = "flash:c3640-io3s-mz.123-4.T.bin"
+IMAGE = "C3640-IK9O3S-M"
+IMAGE_FILE = "flash:c3640-ik9o3s-mz.123-4.T.bin"
 
 
 def uptime_text(seconds: float) -> str:
@@ -60,7 +60,7 @@ def version_text(r: m.Router, clock: Clock) -> str:
         "",
         "cisco 3640 (R4700) processor (revision 0x00) with 124928K/6144K bytes of memory.",
         "Processor board ID 16842752",
-        "R4700 CPU at 100MHz, Implementation 33, Rev 1.2",
+        "R4700 CPU at 100Mhz, Implementation 33, Rev 1.2",
         "Bridging software.",
         "X.25 software, Version 3.0.0.",
         *_interface_counts(r),
