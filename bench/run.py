@@ -1,7 +1,7 @@
 """iosfw benchmarks: start-up and config loading, each against a baseline measured in the same run.
 
     .venv/bin/python bench/run.py            # full run (`make bench`)
-    .venv/bin/python bench/run.py --quick    # smoke run: 10,000 lines, 5 start-up runs
+    .venv/bin/python bench/run.py --quick    # smoke run: 10,000 lines, 5 start-up runs, 2 loads
 
 Prints figures and ratios; never asserts speed. Exits non-zero only when something could not
 be measured (iosfw failed, the generated config gave diagnostics, ciscoconfparse2 missing).
@@ -114,15 +114,20 @@ def parse_importtime(stderr: str) -> list[dict]:
         # third-party module the first importer outside its package (lark.lexer importing
         # lark first is not the interesting part; the iosfw module that imported lark is)
         package = row["name"].split(".")[0]
-        depth, parent = row["depth"], ""
+        depth, parent, outermost = row["depth"], "", ""
         for r in rows[i + 1:]:
             if r["depth"] < depth:
-                depth = r["depth"]
-                parent = parent or r["name"]
+                depth, outermost = r["depth"], r["name"]
                 if package == "iosfw" or r["name"].split(".")[0] != package:
                     parent = r["name"]
                     break
-        row["parent"] = parent
+        if parent:
+            row["parent"] = f"by {parent}"
+        elif outermost:   # e.g. pickle.load importing lark.lexer, which imports lark first
+            row["parent"] = f"by {outermost}, itself at run time"
+        else:
+            row["parent"] = "at run time, not inside another import"
+    return rows
     return rows
 
 
@@ -148,8 +153,8 @@ def bench_importtime(env: dict, repeats: int, top: int = 10) -> list[dict]:
     rows.sort(key=lambda r: -r["cum"])
     print(f"  {'cumulative':>10}  {'self':>8}  module  (imported by)")
     for r in rows[:top]:
-        by = f"  (by {r['parent']})" if r["parent"] else "  (top level)"
-        print(f"  {r['cum'] / 1000:8.1f} ms  {r['self'] / 1000:5.1f} ms  {r['name']}{by}")
+        print(f"  {r['cum'] / 1000:8.1f} ms  {r['self'] / 1000:5.1f} ms  {r['name']}  "
+              f"({r['parent']})")
     print(f"  all imports beyond `python -c pass`: {total / 1000:.1f} ms "
           f"({len(rows)} modules)")
     selfs = sorted(rows, key=lambda r: -r["self"])[:5]
@@ -229,14 +234,15 @@ def describe_run() -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 10,000 lines and 5 start-up runs")
+                    help="smoke run: 10,000 lines, 5 start-up runs, best of 2 loads")
     ap.add_argument("--lines", type=int, help="config size (default 100,000; 10,000 quick)")
     ap.add_argument("--startup-runs", type=int, help="runs per command (default 15; 5 quick)")
-    ap.add_argument("--repeat", type=int, default=3, help="loads per parser, best taken")
+    ap.add_argument("--repeat", type=int, help="loads per parser, best taken (default 3; 2 quick)")
     ap.add_argument("--seed", type=int, default=20031, help="config generator seed")
     args = ap.parse_args(argv)
     n_lines = args.lines or (10_000 if args.quick else 100_000)
     startup_runs = args.startup_runs or (5 if args.quick else 15)
+    args.repeat = args.repeat or (2 if args.quick else 3)
 
     try:
         import ciscoconfparse2  # noqa: F401 - only to fail early; timed in a worker
@@ -246,12 +252,22 @@ def main(argv=None) -> int:
         return 2
 
     print(f"iosfw benchmarks{' (quick)' if args.quick else ''}: {describe_run()}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("(PYTHONDONTWRITEBYTECODE is set here; dropped for the measured processes)")
     with tempfile.TemporaryDirectory(prefix="iosfw-bench-") as tmpdir:
         tmp = Path(tmpdir)
         xdg = tmp / "xdg-data"
         xdg.mkdir()
-        # XDG_DATA_HOME: a fresh NVRAM, so iosfw boots the built-in config, never a saved one
-        env = dict(os.environ, XDG_DATA_HOME=str(xdg))
+        # XDG_DATA_HOME: an empty NVRAM, so iosfw boots the built-in config, never a saved
+        # one. XDG_CACHE_HOME: an empty cache (compiled parser tables), filled by the
+        # untimed warm-up run, so a stale cache of the user's cannot skew the figures.
+        env = dict(os.environ, XDG_DATA_HOME=str(xdg), XDG_CACHE_HOME=str(tmp / "xdg-cache"))
+        # Bytecode as an installed iosfw has it: without .pyc files every run would compile
+        # iosfw from source (an editable install under PYTHONDONTWRITEBYTECODE=1 has none).
+        # The .pyc files go to a temporary tree, written by the warm-up runs; nothing is
+        # written into the source tree.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         env.pop("PYTHONPROFILEIMPORTTIME", None)
 
         startup = bench_startup(startup_runs, env)

@@ -4,6 +4,7 @@ A command either applies whole or raises ConfigError before it changes anything.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -19,10 +20,11 @@ from ..textutil import is_number
 class ConfigError(Exception):
     """IOS refuses the command; `column` points at the word it refuses (None: the whole line)."""
 
-    def __init__(self, message: str, column: Optional[int] = None):
+    def __init__(self, message: str, column: Optional[int] = None, slot: Optional[str] = None):
         super().__init__(message)
         self.message = message
         self.column = column
+        self.slot = slot        # where in running-config the refused command would have gone
 
 
 @dataclass
@@ -111,23 +113,25 @@ def acl_entry(tree: Tree, seq: int) -> m.AclEntry:
     else:
         entry.protocol = match.data[len("match_"):]
     family = entry.protocol
-    port_trees = [c for c in match.children if isinstance(c, Tree) and c.data.endswith("_ports")]
-    for node in port_trees:
-        pm = port_match(node, family)
-        # a port match right after the first address belongs to the source
-        if match.children.index(node) < match.children.index(addrs[1]):
-            entry.src_port = pm
-        else:
-            entry.dst_port = pm
+    seen_addresses = 0
+    for node in match.children:
+        if not isinstance(node, Tree):
+            continue
+        if node.data.startswith("addr_"):
+            seen_addresses += 1
+        elif node.data.endswith("_ports"):
+            # a port match right after the first address belongs to the source
+            if seen_addresses == 1:
+                entry.src_port = port_match(node, family)
+            else:
+                entry.dst_port = port_match(node, family)
     icmp = child(match, "icmp_numeric")
     if icmp is not None:
         nums = [int(t) for t in tokens(icmp)]
-        entry.icmp = (nums[0], nums[1] if len(nums) > 1 else None, None)
+        entry.icmp = (nums[0], nums[1] if len(nums) > 1 else None)
     named = child(match, "icmp_name")
     if named is not None:
-        name = words(named)[0]
-        itype, code = icmp_code_of(name)
-        entry.icmp = (itype, code, name)
+        entry.icmp = icmp_code_of(words(named)[0])
     options = []
     for opt in tree.children[2:]:
         text = " ".join(words(opt))
@@ -187,6 +191,16 @@ def iface_of(tree: Tree) -> str:
         return interface_name("".join(words(node)))
     except BadName:
         raise ConfigError("% Invalid input detected at '^' marker.", column(node)) from None
+
+
+@contextmanager
+def refused_into(slot: str):
+    """A refusal inside this block belongs to `slot` of running-config."""
+    try:
+        yield
+    except ConfigError as err:
+        err.slot = err.slot or slot
+        raise
 
 
 # ------------------------------------------------------------------ the configurator
@@ -433,7 +447,7 @@ class Configurator:
                 raise ConfigError(
                     f"% {other} inspection is already configured in rule {name}: "
                     "smtp and esmtp inspection cannot be configured simultaneously",
-                    column(proto_tree))
+                    column(proto_tree), "inspect")
         if rule is None:
             rule = rules[name] = m.InspectRule(name)
         existing = rule.find(proto.key)
@@ -465,6 +479,10 @@ class Configurator:
 
     def cmd_access_list_std(self, t, negate):
         number = first(t, "ACL_STD_NUM")
+        with refused_into(f"acl:{number}"):
+            return self._access_list_std(t, negate, number)
+
+    def _access_list_std(self, t, negate, number):
         if negate:
             return self._drop_acl(number)
         acl = self._numbered_acl(number, "standard")
@@ -473,6 +491,10 @@ class Configurator:
 
     def cmd_access_list_ext(self, t, negate):
         number = first(t, "ACL_EXT_NUM")
+        with refused_into(f"acl:{number}"):
+            return self._access_list_ext(t, negate, number)
+
+    def _access_list_ext(self, t, negate, number):
         if negate:
             return self._drop_acl(number)
         acl = self._numbered_acl(number, "extended")
@@ -534,9 +556,12 @@ class Configurator:
         acl: m.AccessList = self.context.target
         seq_text = first(t, "SEQ")
         seq = int(seq_text) if seq_text else acl.next_seq()
+        entry = acl_entry(entry_tree, seq)
+        if acl.has_rule(entry):
+            return  # IOS keeps one copy of an entry and says nothing
         if seq_text and acl.has_seq(seq):
             raise ConfigError("% Duplicate sequence number", tokens(t, "SEQ")[0].start_pos)
-        acl.add(acl_entry(entry_tree, seq))  # IOS keeps one copy of an entry and says nothing
+        acl.add(entry)
 
     def cmd_nacl_std_entry(self, t, negate):
         self._nacl_add(t, child(t, "std_entry"))
@@ -643,7 +668,7 @@ class Configurator:
         body = raw[len(delim):]
         end = body.find(delim)
         if end < 0:
-            raise ConfigError("% Banner has no closing delimiter", column(t))
+            raise ConfigError("% Banner has no closing delimiter", column(t), "banner")
         self.router.banners[kind] = m.Banner("^C", body[:end])
         return "banner"
 
@@ -705,11 +730,11 @@ class Configurator:
         mapped = statics.by_local(local)
         if mapped is not None:
             raise ConfigError(f"% {int_to_ip(local)} already mapped "
-                              f"({int_to_ip(local)} -> {int_to_ip(mapped.global_ip)})")
+                              f"({int_to_ip(local)} -> {int_to_ip(mapped.global_ip)})", slot="nat")
         taken = statics.by_global(glob)
         if taken is not None:
             raise ConfigError(f"% similar static entry ({int_to_ip(taken.local_ip)} -> "
-                              f"{int_to_ip(glob)}) already exists")
+                              f"{int_to_ip(glob)}) already exists", slot="nat")
         statics.add(entry)
         return "nat"
 
@@ -757,11 +782,11 @@ class Configurator:
         else:
             mask, prefix_form = ip_to_int(first(masknode, "IPADDR")), False
             if not mask_is_contiguous(mask):
-                raise ConfigError("%Pool netmask is not contiguous", column(masknode))
+                raise ConfigError("%Pool netmask is not contiguous", column(masknode), "nat")
         if start > end:
-            raise ConfigError("%End address less than start address", column(t))
+            raise ConfigError("%End address less than start address", column(t), "nat")
         if (start & mask) != (end & mask):
-            raise ConfigError("%Start and end addresses on different subnets", column(t))
+            raise ConfigError("%Start and end addresses on different subnets", column(t), "nat")
         self.router.nat_pools[name] = m.NatPool(name, start, end, mask, prefix_form)
         return "nat"
 
@@ -781,9 +806,9 @@ class Configurator:
     def cmd_ip_route(self, t, negate):
         prefix, mask = (ip_to_int(str(x)) for x in tokens(t, "IPADDR")[:2])
         if not mask_is_contiguous(mask):
-            raise ConfigError("%Inconsistent address and mask", column(t))
+            raise ConfigError("%Inconsistent address and mask", column(t), "route")
         if prefix & ~mask & 0xFFFFFFFF:
-            raise ConfigError("%Inconsistent address and mask", column(t))
+            raise ConfigError("%Inconsistent address and mask", column(t), "route")
         target = child(t, "route_target")
         hops = tokens(target, "IPADDR")
         intf = iface_of(target) if child(target, "iface") is not None else ""

@@ -89,10 +89,9 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
             continue
         block_indent = block_home = None
         if stripped.startswith("!"):
-            if not stripped.startswith(REJECTED_MARK.strip()):
-                continue
-            raw = " " * indent + stripped[len(REJECTED_MARK.strip()):].strip()
-            stripped = raw.strip()
+            if stripped.startswith(REJECTED_MARK.strip()):
+                _keep_marked(result, cfg, raw, indent, anchor, path, lineno)
+            continue
         if stripped.lower() == "end":
             break
         banner = _BANNER.match(raw)
@@ -108,11 +107,12 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
             continue
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, path, lineno, raw, cfg.context.mode)
+            where = getattr(error, "slot", None) or anchor
         result.diagnostics.append(diag)
         home = _target_extra(cfg) if indent else None
         if kind == "unknown" and indent == 0:
             cfg.leave()
-        preserved = m.Preserved(raw, kind, _block_anchor(cfg, home, anchor), diag.message)
+        preserved = m.Preserved(raw, kind, _block_anchor(cfg, home, where), diag.message)
         target = home if home is not None else result.router.preserved
         target.append(preserved)
         if kind == "unknown":
@@ -120,6 +120,18 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
     for intf in result.router.interfaces.values():
         intf.method = "NVRAM"
     return result
+
+
+def _keep_marked(result: LoadResult, cfg: Configurator, raw: str, indent: int, anchor: str,
+                 path: str, lineno: int) -> None:
+    """A line marked rejected by an earlier load stays a marked comment, where it is: it is not
+    applied now, whatever changed since, so saving and loading again changes nothing."""
+    text = " " * indent + raw.strip()[len(REJECTED_MARK.strip()):].strip()
+    home = _target_extra(cfg) if indent else None
+    target = home if home is not None else result.router.preserved
+    reason = "kept from an earlier load: a line the router rejected"
+    target.append(m.Preserved(text, "rejected", _block_anchor(cfg, home, anchor), reason))
+    result.diagnostics.append(Diagnostic(path, lineno, "warning", reason, text))
 
 
 def _block_anchor(cfg: Configurator, home, anchor: str) -> str:

@@ -79,7 +79,7 @@ class AclEntry:
     src_port: Optional[PortMatch] = None
     dst: Optional[Address] = None   # None in standard lists
     dst_port: Optional[PortMatch] = None
-    icmp: Optional[tuple] = None     # (type, code or None, name or None)
+    icmp: Optional[tuple] = None     # (type, code or None)
     options: tuple[str, ...] = ()    # established, fragments, precedence X, tos X, ... in order
     log: str = ""                    # "", "log" or "log-input"
     remark: str = ""

@@ -9,9 +9,8 @@ _ICMP_BY_CODE = {}
 
 
 def icmp_text(icmp: tuple) -> str:
-    itype, code, name = icmp
-    if name:
-        return name
+    """By IOS's name where one has that type and code (`3 13` is administratively-prohibited)."""
+    itype, code = icmp
     if not _ICMP_BY_CODE:
         for kw, key in icmp_names().items():
             _ICMP_BY_CODE.setdefault(key, kw)

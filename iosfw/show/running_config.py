@@ -205,6 +205,8 @@ def _line(line: m.Line) -> list[str]:
         out.append(" " + _secret("password", line.password))
     if line.login:
         out.append(" login" if line.login == "login" else " login local")
+    elif line.kind == "vty":
+        out.append(" no login")  # login is a vty line's default, so its absence is shown
     if not line.exec_:
         out.append(" no exec")
     if line.transport_input:
@@ -345,8 +347,8 @@ def render_lines(r: m.Router) -> list[str]:
     w.flush("banner")
     for line in sorted(r.lines.values(), key=_line_order):
         w.slot(f"line:{line.key}", _line(line))
+    w.rest()  # lines kept after something since removed: where a reload would put them
     w.bang(2)
-    w.rest()
     w.out.append("end")
     return w.out
 
