@@ -5,6 +5,7 @@ SSH all drive this same object.
 """
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,6 +22,8 @@ from ..parser.words import CommandError, parse, split_words
 from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system
 from ..timestamps import prefix
 from .filters import apply_filter
+from .help import complete as help_complete
+from .help import listing as help_listing
 from .startup import StartupStore
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
@@ -99,6 +102,18 @@ class Session:
         return (f'Translating "{word}"\n'
                 "% Unknown command or computer name, or unable to find computer address\n")
 
+    # ------------------------------------------------------------------ help
+    def help(self, typed: str) -> str:
+        """What `?` prints after `typed` (the line without the `?`)."""
+        try:
+            return help_listing(self.mode, typed)
+        except CommandError as err:
+            return self.error_text(typed, err)
+
+    def complete(self, typed: str) -> Optional[str]:
+        """Tab: the completed line, or None when no single keyword fits."""
+        return help_complete(self.mode, typed)
+
     # ------------------------------------------------------------------ configuration
     def _configure(self, line: str) -> Reply:
         tree_name = None
@@ -121,11 +136,20 @@ class Session:
         if tree_name == "exit" and self.cfg.context.mode == "config":
             self.configuring = False
             return Reply(self.log_line("%SYS-5-CONFIG_I: Configured from " + self._by()))
+        before = copy.deepcopy((self.router, self.cfg.context))
         try:
             execute(self.cfg, line)
         except CommandError as err:
             return Reply(self.error_text(line, err), error=True)
+        except BaseException:
+            self._restore(before)  # a command applies whole or not at all
+            raise
         return Reply()
+
+    def _restore(self, snapshot) -> None:
+        router, context = snapshot
+        self.router.__dict__.update(router.__dict__)
+        self.cfg.context = context
 
     def _by(self) -> str:
         return "console by console" if self.line_name == "console" else \

@@ -1,15 +1,74 @@
-"""The interactive console on a local terminal (prompt-toolkit)."""
+"""The interactive console on a local terminal (prompt-toolkit): `?` help, Tab, Ctrl-Z, history
+and the ` --More-- ` pager, all answered by the same Session as every other front end."""
 from __future__ import annotations
 
 import getpass
+import sys
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.key_binding import KeyBindings
 
 from .main import guarded
+from .pager import Pager
+
+CTRL_Z = "\x1a"
+
+
+def _bindings(session) -> KeyBindings:
+    kb = KeyBindings()
+
+    @kb.add("?")
+    def _(event):
+        buffer = event.app.current_buffer
+        typed = buffer.document.text_before_cursor
+        listing = session.help(typed)
+        prompt = session.prompt()
+        run_in_terminal(lambda: print(f"{prompt}{typed}?\n{listing}", end=""))
+
+    @kb.add("tab")
+    def _(event):
+        buffer = event.app.current_buffer
+        completed = session.complete(buffer.document.text_before_cursor)
+        if completed is not None:
+            buffer.text = completed + buffer.document.text_after_cursor
+            buffer.cursor_position = len(completed)
+
+    @kb.add("c-z")
+    def _(event):
+        event.app.exit(result=CTRL_Z)
+
+    return kb
+
+
+def _read_key() -> str:
+    """One key press, unbuffered, for the pager."""
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        return sys.stdin.read(1)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, old)
+
+
+def show(session, text: str) -> None:
+    pager = Pager(text, session.terminal_length)
+    sys.stdout.write(pager.first())
+    while not pager.done:
+        sys.stdout.write(Pager.PROMPT)
+        sys.stdout.flush()
+        key = _read_key()
+        sys.stdout.write("\r" + " " * len(Pager.PROMPT) + "\r")
+        sys.stdout.write(pager.key(key))
+    sys.stdout.flush()
 
 
 def run_shell(session) -> int:
-    prompt = PromptSession()
+    prompt = PromptSession(key_bindings=_bindings(session))
     print(f"\n{session.router.hostname} con0 is now available\n\n\n\nPress RETURN to get started.\n")
     while True:
         try:
@@ -17,10 +76,11 @@ def run_shell(session) -> int:
         except KeyboardInterrupt:
             continue
         except EOFError:
-            if session.configuring:
-                line = "end"
-            else:
+            if not session.configuring:
                 return 0
+            line = CTRL_Z
+        if line == CTRL_Z:
+            line = "end" if session.configuring else ""
         reply = guarded(session, line)
         while reply.ask_password:
             try:
@@ -28,6 +88,6 @@ def run_shell(session) -> int:
             except (KeyboardInterrupt, EOFError):
                 typed = ""
             reply = session.check_enable_password(typed)
-        print(reply.output, end="")
+        show(session, reply.output)
         if reply.closed:
             return 0

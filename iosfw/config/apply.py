@@ -48,6 +48,13 @@ def first(tree, kind: str, default=None):
     return default
 
 
+def acl_number(tree) -> str:
+    for t in tokens(tree):
+        if t.type in ("ACL_STD_NUM", "ACL_STD_XNUM", "ACL_EXT_NUM", "ACL_EXT_XNUM"):
+            return str(t)
+    raise ValueError("no access-list number")
+
+
 def child(tree: Tree, name: str) -> Optional[Tree]:
     return tree.find(name)
 
@@ -158,7 +165,7 @@ def inspect_protocol(tree: Tree) -> m.InspectProtocol:
         proto.protocol = first(tree, "INSPECT_SIMPLE")
     elif kind == "proto_http":
         proto.protocol = "http"
-        proto.java_list = first(tree, "ACL_STD_NUM")
+        proto.java_list = first(tree, "ACL_STD_NUM") or first(tree, "ACL_STD_XNUM")
         proto.urlfilter = first(tree, "URLFILTER") is not None
     elif kind == "proto_smtp":
         proto.protocol = first(tree, "SMTP_KIND")
@@ -478,7 +485,7 @@ class Configurator:
         return f"acl:{acl.name}"
 
     def cmd_access_list_std(self, t, negate):
-        number = first(t, "ACL_STD_NUM")
+        number = first(t, "ACL_STD_NUM") or first(t, "ACL_STD_XNUM")
         with refused_into(f"acl:{number}"):
             return self._access_list_std(t, negate, number)
 
@@ -490,7 +497,7 @@ class Configurator:
         return self._store_acl(acl)
 
     def cmd_access_list_ext(self, t, negate):
-        number = first(t, "ACL_EXT_NUM")
+        number = first(t, "ACL_EXT_NUM") or first(t, "ACL_EXT_XNUM")
         with refused_into(f"acl:{number}"):
             return self._access_list_ext(t, negate, number)
 
@@ -502,7 +509,7 @@ class Configurator:
         return self._store_acl(acl)
 
     def cmd_access_list_remark(self, t, negate):
-        number = first(t, "ACL_NUM")
+        number = acl_number(t)
         n = int(number)
         kind = "standard" if n < 100 or 1300 <= n <= 1999 else "extended"
         acl = self._numbered_acl(number, kind)
@@ -519,7 +526,7 @@ class Configurator:
         return f"acl:{name}"
 
     def cmd_no_access_list(self, t, negate):
-        return self._drop_acl(first(t, "ACL_NUM"))
+        return self._drop_acl(acl_number(t))
 
     def _named_acl(self, t, kind: str):
         name = " ".join(words(child(t, "acl_id")))

@@ -55,6 +55,7 @@ class Grammar:
     rules: list                       # (origin, tree name, size, included children, expand1)
     start_states: dict
     end_states: dict
+    contexts: dict                    # state -> {terminal: ((alias, rule), ...)} for help texts
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # terminal -> words
     values: dict[str, ValueTerminal] = field(default_factory=dict)
 
@@ -82,7 +83,7 @@ def load_grammar() -> Grammar:
     meta = read_meta(text)
     tables = load_tables(text, sorted(set(START_RULES.values())))
     grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
-                      tables["end_states"])
+                      tables["end_states"], tables["contexts"])
     for name, (kind, value, regexp, priority) in tables["terminals"].items():
         words = _keywords_of(kind, value)
         if words is not None:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 SHIFT, REDUCE = 0, 1
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -21,8 +21,11 @@ def compile_tables(text: str, starts: list[str]) -> dict:
     """Run Lark's LALR analysis and keep only what parsing and tree shaping need."""
     from lark import Lark
 
-    lark = Lark(text, parser="lalr", lexer="basic", start=starts, maybe_placeholders=False)
+    # debug=True keeps the LR item sets, which say in which rule each expected token sits
+    lark = Lark(text, parser="lalr", lexer="basic", start=starts, maybe_placeholders=False,
+                debug=True)
     table = lark.parser.parser.parser.parse_table
+    number = {closure: i for i, closure in enumerate(table.states)}
     rules, rule_index = [], {}
 
     def index_of(rule) -> int:
@@ -35,20 +38,28 @@ def compile_tables(text: str, starts: list[str]) -> dict:
                           len(rule.expansion), include, bool(rule.options.expand1 and not rule.alias)))
         return rule_index[rule]
 
-    states = {}
-    for state, actions in table.states.items():
+    states, contexts = {}, {}
+    for closure, actions in table.states.items():
         row = {}
         for symbol, (action, arg) in actions.items():
             if action.name == "Shift":
-                row[str(symbol)] = (SHIFT, arg)
+                row[str(symbol)] = (SHIFT, number[arg])
             else:
                 row[str(symbol)] = (REDUCE, index_of(arg))
-        states[state] = row
+        states[number[closure]] = row
+        context: dict[str, list] = {}
+        for item in closure:
+            if not item.is_satisfied and item.next.is_term:
+                names = (str(item.rule.alias or ""), str(item.rule.origin.name))
+                context.setdefault(str(item.next.name), [])
+                if names not in context[str(item.next.name)]:
+                    context[str(item.next.name)].append(names)
+        contexts[number[closure]] = {k: tuple(v) for k, v in context.items()}
     terminals = {str(t.name): (str(t.pattern.type), str(t.pattern.value),
                                str(t.pattern.to_regexp()), int(t.priority)) for t in lark.terminals}
-    return {"format": FORMAT, "states": states, "rules": rules,
-            "start_states": {str(k): v for k, v in table.start_states.items()},
-            "end_states": {str(k): v for k, v in table.end_states.items()},
+    return {"format": FORMAT, "states": states, "rules": rules, "contexts": contexts,
+            "start_states": {str(k): number[v] for k, v in table.start_states.items()},
+            "end_states": {str(k): number[v] for k, v in table.end_states.items()},
             "terminals": terminals}
 
 

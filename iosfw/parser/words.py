@@ -180,7 +180,19 @@ class WordParser:
         return tree
 
     def _parse_words(self, line: str, start: str, words: list[Word]) -> Tree:
-        # A path is (state stack, value stack, saw a value); REST ends a path early.
+        paths, finished = self.advance(line, start, words)
+        end_state = self.g.end_states[start]
+        for stack, values, _ in paths + finished:
+            result = self._finish(stack, values, end_state)
+            if result is not None:
+                return result
+        last = words[-1]
+        raise CommandError("incomplete", line, last.start + len(last.text), consumed=len(words),
+                           identified=True)
+
+    def advance(self, line: str, start: str, words: list[Word]):
+        """Read `words` from the start state: (open paths, paths that ended with REST).
+        A path is (state stack, value stack, saw a value). Raises CommandError."""
         paths = [([self.g.start_states[start]], [], False)]
         finished = []
         for index, word in enumerate(words):
@@ -217,15 +229,40 @@ class WordParser:
                 raise CommandError("invalid", line, word.start, expected, identified, index)
             paths = alive
         else:
-            finished = paths + finished
+            return paths, finished
+        return [], finished
+
+    def shift_state(self, stack: list, term: str):
+        """The state in which `term` would be shifted after the reductions it causes, or None
+        if the path cannot take it (LALR lookaheads alone may promise more than that)."""
+        stack = list(stack)
+        states, rules = self.g.states, self.g.rules
+        while True:
+            action = states[stack[-1]].get(term)
+            if action is None:
+                return None
+            if action[0] == SHIFT:
+                return stack[-1]
+            origin, _, size, _, _ = rules[action[1]]
+            if size:
+                del stack[-size:]
+            stack.append(states[stack[-1]][origin][1])
+
+    def can_end(self, stack: list, start: str) -> bool:
+        """Whether the line could end here (`<cr>` in help)."""
         end_state = self.g.end_states[start]
-        for stack, values, _ in finished:
-            result = self._finish(stack, values, end_state)
-            if result is not None:
-                return result
-        last = words[-1]
-        raise CommandError("incomplete", line, last.start + len(last.text), consumed=len(words),
-                           identified=True)
+        stack = list(stack)
+        states, rules = self.g.states, self.g.rules
+        while True:
+            action = states[stack[-1]].get("$END")
+            if action is None or action[0] == SHIFT:
+                return False
+            origin, _, size, _, _ = rules[action[1]]
+            if size:
+                del stack[-size:]
+            stack.append(states[stack[-1]][origin][1])
+            if stack[-1] == end_state:
+                return True
 
     def _feed(self, stack: list, values: list, term: str, token: Token) -> bool:
         """Shift `term`, reducing first as the tables say; False if the state refuses it."""
