@@ -22,6 +22,12 @@ class Clock:
         wall = time.monotonic() - self._started if self.live else 0.0
         return wall + self.uptime_offset
 
+    def restart(self) -> None:
+        """A reload: uptime starts again; the calendar is lost, as a 3640 has none."""
+        self._started = time.monotonic()
+        self.uptime_offset = 0.0
+        self.set_at = None
+
     def advance(self, seconds: float) -> None:
         self.uptime_offset += seconds
 

@@ -81,18 +81,21 @@ def _caret_from(session, command, output):
 
 
 def run_script(session, stream) -> int:
+    from .session import Reply
+
     """Commands from a pipe: print what the console would show, prompt and command included.
     Like a console, a refused command is part of the transcript, not a failure of the run."""
     for raw in stream:
         line = raw.rstrip("\r\n")
         sys.stdout.write(session.prompt() + line + "\n")
         reply = guarded(session, line)
-        while reply.ask_password:
-            sys.stdout.write("Password: \n")
+        while reply.ask:
+            sys.stdout.write(reply.output + reply.ask.prompt + "\n")
             typed = stream.readline()
             if not typed:
+                reply = Reply()
                 break
-            reply = session.check_enable_password(typed.rstrip("\r\n"))
+            reply = reply.ask.answer(typed.rstrip("\r\n"))
         sys.stdout.write(reply.output)
         if reply.closed:
             break

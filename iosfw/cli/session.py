@@ -9,7 +9,7 @@ import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 from ..parser.tree import Tree
 
@@ -30,10 +30,18 @@ CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
 
 
 @dataclass
+class Ask:
+    """A question the router asks before it can answer (`Password:`, `[confirm]`)."""
+    prompt: str
+    answer: Callable[[str], "Reply"]
+    secret: bool = False         # read without echo
+
+
+@dataclass
 class Reply:
     output: str = ""
     error: bool = False
-    ask_password: bool = False   # the front end must read a password without echo
+    ask: Optional[Ask] = None    # the front end prints ask.prompt, reads a line, calls ask.answer
     closed: bool = False         # the session ended (exit from EXEC)
 
 
@@ -51,6 +59,8 @@ class Session:
         self.password_tries = 0
         self.terminal_length = 24
         self.terminal_width = 80
+        self.history: list[str] = []
+        self.history_size = 10
 
     # ------------------------------------------------------------------ state
     @property
@@ -70,6 +80,7 @@ class Session:
         """Run one typed line; never raises for anything the user typed."""
         if not line.strip() or line.lstrip().startswith("!"):
             return Reply()
+        self.history.append(line.strip())
         start = START_RULES[self.mode]
         try:
             if self.configuring:
@@ -178,7 +189,7 @@ class Session:
         if self.privileged:
             return Reply()
         if self.router.enable_secret or self.router.enable_password:
-            return Reply(ask_password=True)
+            return Reply(ask=self._password_question())
         if self.line_name != "console":
             return Reply("% No password set\n", error=True)
         self.privileged = True
@@ -200,7 +211,50 @@ class Session:
         if self.password_tries >= 3:
             self.password_tries = 0
             return Reply("% Bad secrets\n\n", error=True)
-        return Reply(ask_password=True, error=True)
+        return Reply(ask=self._password_question(), error=True)
+
+    def _password_question(self) -> Ask:
+        return Ask("Password: ", self.check_enable_password, secret=True)
+
+    def exec_history(self, t) -> Reply:
+        return Reply("".join(f"  {line}\n" for line in self.history[-self.history_size:]))
+
+    def exec_reload(self, t) -> Reply:
+        saved = self.store.read()
+        running = "\n".join(running_config.render_lines(self.router)) + "\n"
+        if saved != running:
+            return Reply(ask=Ask("System configuration has been modified. Save? [yes/no]: ",
+                                 self._reload_save))
+        return Reply(ask=Ask("Proceed with reload? [confirm]", self._reload_confirm))
+
+    def _reload_save(self, answer: str) -> Reply:
+        word = answer.strip().lower()
+        if word and "yes".startswith(word):
+            saved = self._save()
+            if saved.error:
+                return saved
+            head = saved.output
+        elif word and "no".startswith(word):
+            head = ""
+        else:
+            return Reply("% Please answer 'yes' or 'no'.\n", ask=Ask(
+                "System configuration has been modified. Save? [yes/no]: ", self._reload_save))
+        return Reply(head, ask=Ask("Proceed with reload? [confirm]", self._reload_confirm))
+
+    def _reload_confirm(self, answer: str) -> Reply:
+        if answer.strip().lower() not in ("", "y", "yes"):
+            return Reply()
+        from ..config.loader import load_text
+
+        text = self.store.read() or ""
+        fresh = load_text(text, str(self.store.path)).router
+        self.router.__dict__.update(fresh.__dict__)
+        self.cfg.leave()
+        self.configuring, self.privileged = False, False
+        self.history.clear()
+        self.clock.restart()
+        return Reply(f"\n{self.router.hostname} con0 is now available\n\n\n\n"
+                     "Press RETURN to get started.\n\n")
 
     def exec_disable(self, t) -> Reply:
         self.privileged = False

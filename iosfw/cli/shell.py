@@ -82,12 +82,16 @@ def run_shell(session) -> int:
         if line == CTRL_Z:
             line = "end" if session.configuring else ""
         reply = guarded(session, line)
-        while reply.ask_password:
+        while reply.ask:
+            show(session, reply.output)
             try:
-                typed = getpass.getpass("Password: ")  # IOS echoes nothing, not even stars
+                if reply.ask.secret:
+                    typed = getpass.getpass(reply.ask.prompt)  # IOS echoes nothing, not even stars
+                else:
+                    typed = input(reply.ask.prompt)
             except (KeyboardInterrupt, EOFError):
                 typed = ""
-            reply = session.check_enable_password(typed)
+            reply = reply.ask.answer(typed)
         show(session, reply.output)
         if reply.closed:
             return 0

@@ -72,7 +72,9 @@ def unwrap(tree: Tree) -> tuple[str, bool, Tree]:
     """(command name, negated, command tree) from a start rule's tree."""
     negate = False
     while True:
-        kids = [c for c in tree.children if not (isinstance(c, Token) and c.type == "NO")]
+        # `default X` puts X back to its default, which for these commands is what `no X` does
+        kids = [c for c in tree.children
+                if not (isinstance(c, Token) and c.type in ("NO", "DEFAULT"))]
         if len(kids) != len(tree.children):
             negate = True
         if tree.data in _WRAPPERS and len(kids) == 1 and isinstance(kids[0], Tree):
@@ -554,6 +556,15 @@ class Configurator:
         if negate:
             return self._drop_acl(" ".join(words(child(t, "acl_id"))))
         return self._named_acl(t, "extended")
+
+    def cmd_ip_access_list_resequence(self, t, negate):
+        name = " ".join(words(child(t, "acl_id")))
+        acl = self.router.access_lists.get(name)
+        if acl is None:
+            raise ConfigError(f"%Access list {name} does not exist", column(t), f"acl:{name}")
+        start, step = (int(x) for x in tokens(t, "SEQ"))
+        acl.resequence(start, step)
+        return f"acl:{name}"
 
     def cmd_no_ip_access_list(self, t, negate):
         return self._drop_acl(" ".join(words(child(t, "acl_id"))))

@@ -132,6 +132,18 @@ class AccessList:
             self.entries.sort(key=lambda e: e.seq)
         return True
 
+    def resequence(self, start: int, step: int) -> None:
+        """`ip access-list resequence`: entries renumbered start, start+step, ...; a remark
+        keeps its place after the entry it follows."""
+        seq = start - step
+        for e in self.entries:
+            if e.action == "remark":
+                e.seq = seq + 1 if seq >= start else 1
+            else:
+                seq += step
+                e.seq = seq
+        self._rules = {rule_signature(e): e for e in self.entries}
+
     def remove(self, keep) -> None:
         """Keep only the entries for which keep(entry) is true."""
         self.entries = [e for e in self.entries if keep(e)]
