@@ -31,6 +31,7 @@ PYTHON = sys.executable
 WORKERS = str(HERE / "workers.py")
 STARTUP_AIM = 8.0      # iosfw start-up / python -c pass: aim at or below
 LOADING_AIM = 2.0      # iosfw lines/s / ciscoconfparse2 lines/s: aim at or above
+SHELL_AIM_MS = 10.0    # `?` / Tab median latency: aim well under
 
 
 def heading(text: str) -> None:
@@ -218,6 +219,16 @@ def bench_profile(path: Path, n_lines: int, env: dict) -> None:
 
 
 # ------------------------------------------------------------------ main
+def bench_shell(rounds: int) -> dict:
+    import shell_latency
+
+    heading(f"shell: `?` help and Tab completion on a Session, median of {rounds} calls")
+    figures = shell_latency.measure(rounds)
+    for name, ms in figures.items():
+        print(f"  {ms:8.3f} ms  {name}")
+    return figures
+
+
 def describe_run() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -275,6 +286,7 @@ def main(argv=None) -> int:
         bench_phases(env)
         loading = bench_loading(n_lines, args.repeat, args.seed, env, tmp)
         bench_profile(loading["path"], n_lines, env)
+        shell = bench_shell(50 if args.quick else 300)
 
     s_ratio = startup["iosfw"] / startup["python"]
     l_ratio = loading["iosfw"] / loading["ccp"]
@@ -285,6 +297,10 @@ def main(argv=None) -> int:
     print(f"loading: iosfw {fmt_int(loading['iosfw'])} lines/s, ciscoconfparse2 "
           f"{fmt_int(loading['ccp'])} lines/s, ratio {l_ratio:.2f}x (aim >= {LOADING_AIM:g}x)"
           f"{'' if l_ratio >= LOADING_AIM else '  -- below aim'}")
+    worst = max(v for k, v in shell.items() if k != "baseline_show_clock")
+    print(f"shell: `?` and Tab worst median {worst:.2f} ms (aim well under {SHELL_AIM_MS:g} ms), "
+          f"{worst / shell['baseline_show_clock']:.1f}x a `show clock` "
+          f"({shell['baseline_show_clock']:.3f} ms)")
     print(f"context: python -c 'import iosfw.cli.main' {startup['import_main']:.3f} s; "
           f"{n_lines:,} lines, {startup_runs} start-up runs, best of {args.repeat} loads")
     return 0
