@@ -487,27 +487,18 @@ class Configurator:
         return f"acl:{acl.name}"
 
     def cmd_access_list_std(self, t, negate):
-        number = first(t, "ACL_STD_NUM") or first(t, "ACL_STD_XNUM")
-        with refused_into(f"acl:{number}"):
-            return self._access_list_std(t, negate, number)
-
-    def _access_list_std(self, t, negate, number):
-        if negate:
-            return self._drop_acl(number)
-        acl = self._numbered_acl(number, "standard")
-        acl.add(acl_entry(child(t, "std_entry"), acl.next_seq()))
-        return self._store_acl(acl)
+        return self._numbered_entry(t, negate, "standard", "std_entry")
 
     def cmd_access_list_ext(self, t, negate):
-        number = first(t, "ACL_EXT_NUM") or first(t, "ACL_EXT_XNUM")
-        with refused_into(f"acl:{number}"):
-            return self._access_list_ext(t, negate, number)
+        return self._numbered_entry(t, negate, "extended", "ext_entry")
 
-    def _access_list_ext(self, t, negate, number):
+    def _numbered_entry(self, t, negate, kind: str, entry_rule: str):
+        number = acl_number(t)
         if negate:
             return self._drop_acl(number)
-        acl = self._numbered_acl(number, "extended")
-        acl.add(acl_entry(child(t, "ext_entry"), acl.next_seq()))
+        with refused_into(f"acl:{number}"):
+            acl = self._numbered_acl(number, kind)
+            acl.add(acl_entry(child(t, entry_rule), acl.next_seq()))
         return self._store_acl(acl)
 
     def cmd_access_list_remark(self, t, negate):

@@ -121,28 +121,23 @@ def _interface(intf: m.Interface) -> list[str]:
         out.append(f" ip address {intf.address_dynamic}")
     else:
         out.append(" no ip address")
-    if intf.access_group_in:
-        out.append(f" ip access-group {intf.access_group_in} in")
-    if intf.access_group_out:
-        out.append(f" ip access-group {intf.access_group_out} out")
-    if intf.nat:
-        out.append(f" ip nat {intf.nat}")
-    if intf.inspect_in:
-        out.append(f" ip inspect {intf.inspect_in} in")
-    if intf.inspect_out:
-        out.append(f" ip inspect {intf.inspect_out} out")
-    if intf.virtual_reassembly:
-        out.append(" ip virtual-reassembly")
+    out += _when(intf, _INTERFACE_IP)
     out.extend(_extra(intf))
-    if intf.shutdown:
-        out.append(" shutdown")
-    if intf.half_duplex_cmd:
-        out.append(f" {intf.half_duplex_cmd}")
-    if intf.duplex:
-        out.append(f" duplex {intf.duplex}")
-    if intf.speed:
-        out.append(f" speed {intf.speed}")
+    out += _when(intf, _INTERFACE_LINK)
     return out
+
+
+# (attribute, line): the line is written, formatted with the value, when the value is set
+_INTERFACE_IP = (("access_group_in", " ip access-group {} in"),
+                 ("access_group_out", " ip access-group {} out"), ("nat", " ip nat {}"),
+                 ("inspect_in", " ip inspect {} in"), ("inspect_out", " ip inspect {} out"),
+                 ("virtual_reassembly", " ip virtual-reassembly"))
+_INTERFACE_LINK = (("shutdown", " shutdown"), ("half_duplex_cmd", " {}"),
+                   ("duplex", " duplex {}"), ("speed", " speed {}"))
+
+
+def _when(obj, table) -> list[str]:
+    return [line.format(getattr(obj, attr)) for attr, line in table if getattr(obj, attr)]
 
 
 def _route(route: m.Route) -> str:
