@@ -16,7 +16,6 @@ from typing import NamedTuple
 from .grammar import Grammar, load_grammar
 from .tables import SHIFT
 from .tree import Token, Tree
-from ..textutil import is_number
 
 _WORD = re.compile(r"\S+")
 
@@ -61,6 +60,7 @@ class StateInfo:
     values: tuple                               # ValueTerminal, highest priority first
     rest: bool
     end: bool
+    prefixes: frozenset = frozenset()           # every prefix of every keyword here
 
 
 @dataclass
@@ -74,38 +74,9 @@ class WordParser:
         self.g = grammar
         self._info: dict = {}
         self._resolved: dict = {}
-        self._classes: dict = {}
         self._templates: dict = {}
         self._prefixes = {w.lower()[:n] for words in grammar.keywords.values() for w in words
                           for n in range(1, len(w) + 1)}
-        groups: dict = {}
-        for v in grammar.values.values():
-            if v.name != "REST":
-                groups.setdefault(v.regex.pattern + str(v.regex.flags), []).append(v)
-        self._value_groups = [(vs[0].regex, vs) for vs in groups.values()]
-
-    def word_class(self, word: str):
-        """Everything the word-by-word reading depends on: which keywords the word could
-        abbreviate and which value terminals it fits. Equal classes parse alike in any state."""
-        cls = self._classes.get(word)
-        if cls is None:
-            lower = word.lower()
-            fitting = []
-            for regex, group in self._value_groups:
-                if regex.fullmatch(word):
-                    number = int(word) if is_number(word) else None
-                    for v in group:
-                        if not v.ranges:
-                            fitting.append(v.name)
-                        elif number is not None and any(lo <= number <= hi for lo, hi in v.ranges):
-                            fitting.append(v.name)
-                        elif number is None and v.fits(word):
-                            fitting.append(v.name)
-            cls = (lower if lower in self._prefixes else None, frozenset(fitting))
-            if len(self._classes) > 100_000:
-                self._classes.clear()
-            self._classes[word] = cls
-        return cls
 
     def info(self, state) -> StateInfo:
         cached = self._info.get(state)
@@ -119,7 +90,9 @@ class WordParser:
                     values.append(self.g.values[term])
             values.sort(key=lambda v: -v.priority)
             cached = StateInfo(tuple(sorted(keywords)), tuple(values), "REST" in actions,
-                               "$END" in actions)
+                               "$END" in actions,
+                               frozenset(lw[:n] for lw, _, _ in keywords
+                                         for n in range(1, len(lw) + 1)))
             self._info[state] = cached
         return cached
 
@@ -135,10 +108,13 @@ class WordParser:
     @staticmethod
     def _resolve(info: StateInfo, word: str) -> Choice:
         lower = word.lower()
-        exact = [(t, w) for lw, t, w in info.keywords if lw == lower]
-        if exact:
-            return Choice("keyword", tuple(exact))
-        prefixed = [(lw, t, w) for lw, t, w in info.keywords if lw.startswith(lower)]
+        if lower in info.prefixes:
+            exact = [(t, w) for lw, t, w in info.keywords if lw == lower]
+            if exact:
+                return Choice("keyword", tuple(exact))
+            prefixed = [(lw, t, w) for lw, t, w in info.keywords if lw.startswith(lower)]
+        else:
+            prefixed = []
         if len({lw for lw, _, _ in prefixed}) > 1:
             return Choice("ambiguous", tuple((t, w) for _, t, w in prefixed))
         if prefixed:
@@ -163,24 +139,42 @@ class WordParser:
     def parse(self, line: str, start: str) -> Tree | None:
         """The parse tree of `line` read in the mode whose start rule is `start`; None if blank.
 
-        A line whose words have the same classes as one parsed before reuses that parse's tree
-        shape with its own words: the word-by-word reading would make the same decisions."""
+        A line with the same keywords as one parsed before, whose other words each resolve as
+        that parse's did in the states it met them in, reuses that parse's tree shape with its
+        own words: the word-by-word reading would make exactly the same decisions."""
         words = split_words(line)
         if not words:
             return None
-        key = (start, tuple(self.word_class(w.text) for w in words))
-        template = self._templates.get(key)
-        if template is not None:
-            return _instantiate(template, words, line)
-        tree = self._parse_words(line, start, words)
+        prefixes = self._prefixes
+        key = (start, tuple(w.text.lower() if w.text.lower() in prefixes else None
+                            for w in words))
+        candidates = self._templates.get(key)
+        if candidates is not None:
+            resolve = self.resolve
+            for checks, template in candidates:
+                if all(resolve(state, words[i].text) == choice for i, state, choice in checks):
+                    if isinstance(template, CommandError):
+                        raise _again(template, words, line)
+                    return _instantiate(template, words, line)
+        trace: list = []
+        try:
+            tree = self._parse_words(line, start, words, trace)
+            outcome = _template(tree, {w.start: i for i, w in enumerate(words)}, self.g.values)
+        except CommandError as err:
+            tree, outcome = None, err
         if len(self._templates) > 50_000:
             self._templates.clear()
-        self._templates[key] = _template(tree, {w.start: i for i, w in enumerate(words)},
-                                         self.g.values)
+        checks = tuple((i, state, choice) for i, state, choice in trace
+                       if choice.kind != "keyword")
+        candidates = self._templates.setdefault(key, [])
+        if len(candidates) < 16:
+            candidates.append((checks, outcome))
+        if tree is None:
+            raise outcome
         return tree
 
-    def _parse_words(self, line: str, start: str, words: list[Word]) -> Tree:
-        paths, finished = self.advance(line, start, words)
+    def _parse_words(self, line: str, start: str, words: list[Word], trace=None) -> Tree:
+        paths, finished = self.advance(line, start, words, trace)
         end_state = self.g.end_states[start]
         for stack, values, _ in paths + finished:
             result = self._finish(stack, values, end_state)
@@ -190,7 +184,7 @@ class WordParser:
         raise CommandError("incomplete", line, last.start + len(last.text), consumed=len(words),
                            identified=True)
 
-    def advance(self, line: str, start: str, words: list[Word]):
+    def advance(self, line: str, start: str, words: list[Word], trace=None):
         """Read `words` from the start state: (open paths, paths that ended with REST).
         A path is (state stack, value stack, saw a value). Raises CommandError."""
         paths = [([self.g.start_states[start]], [], False)]
@@ -200,6 +194,8 @@ class WordParser:
             ambiguous = False
             for stack, values, seen in paths:
                 choice = self.resolve(stack[-1], word.text)
+                if trace is not None:
+                    trace.append((index, stack[-1], choice))
                 if choice.kind == "ambiguous":
                     ambiguous = True
                     continue
@@ -308,6 +304,17 @@ class WordParser:
                 kept.append(children[i])
         values.append(kept[0] if expand1 and len(kept) == 1 else Tree(name, kept))
         stack.append(self.g.states[stack[-1]][origin][1])
+
+
+def _again(error: CommandError, words: list[Word], line: str) -> CommandError:
+    """The error a line with the same decisions as `error`'s line gets, at its own columns."""
+    if error.kind == "incomplete":
+        last = words[-1]
+        column = last.start + len(last.text)
+    else:
+        column = words[error.consumed].start
+    return CommandError(error.kind, line, column, error.expected, error.identified,
+                        error.consumed)
 
 
 def _template(node, index_of: dict, values: dict):
