@@ -15,7 +15,7 @@ from ..parser.tree import Tree
 
 from ..clock import Clock
 from ..config import model as m
-from ..config.apply import ConfigError, Configurator, execute, first, unwrap, words
+from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
 from ..config.secrets import type5_check, type7_decode
 from ..parser.grammar import START_RULES
 from ..parser.words import CommandError, parse, split_words
@@ -81,14 +81,19 @@ class Session:
         if not line.strip() or line.lstrip().startswith("!"):
             return Reply()
         self.history.append(line.strip())
-        start = START_RULES[self.mode]
-        try:
-            if self.configuring:
+        if self.configuring:
+            try:
                 return self._configure(line)
-            tree = parse(line, start)
-            return self._exec(tree)
+            except ConfigError as err:
+                return Reply(self.config_error_text(line, err), error=True)
+        return self._exec_line(line, self.prompt())
+
+    def _exec_line(self, line: str, prompt: str) -> Reply:
+        """An EXEC command; `prompt` is what stands before `line` on screen, for the caret."""
+        try:
+            return self._exec(parse(line, START_RULES[self.mode]))
         except CommandError as err:
-            return Reply(self.error_text(line, err), error=True)
+            return Reply(self.error_text(line, err, prompt), error=True)
         except ConfigError as err:
             return Reply(self.config_error_text(line, err), error=True)
 
@@ -134,10 +139,11 @@ class Session:
         except CommandError:
             pass
         if tree_name == "do":
-            inner = first(tree, "REST")
+            rest = tokens(tree, "REST")[0]
+            before = self.prompt() + line[:rest.start_pos]
             saved, self.configuring = self.configuring, False
             try:
-                return self.execute(inner)
+                return self._exec_line(str(rest), before)
             finally:
                 self.configuring = saved
         if tree_name == "end":
@@ -213,6 +219,11 @@ class Session:
             return Reply("% Bad secrets\n\n", error=True)
         return Reply(ask=self._password_question(), error=True)
 
+    def cancelled(self) -> Reply:
+        """Ctrl-C at a question: nothing happens, as on the router."""
+        self.password_tries = 0
+        return Reply()
+
     def _password_question(self) -> Ask:
         return Ask("Password: ", self.check_enable_password, secret=True)
 
@@ -220,12 +231,21 @@ class Session:
         return Reply("".join(f"  {line}\n" for line in self.history[-self.history_size:]))
 
     def exec_reload(self, t) -> Reply:
-        saved = self.store.read()
-        running = "\n".join(running_config.render_lines(self.router)) + "\n"
-        if saved != running:
+        if self._modified():
             return Reply(ask=Ask("System configuration has been modified. Save? [yes/no]: ",
                                  self._reload_save))
         return Reply(ask=Ask("Proceed with reload? [confirm]", self._reload_confirm))
+
+    def _modified(self) -> bool:
+        """Whether the running configuration says something the saved one does not: both are
+        compared as the router would write them, so `!` lines and spacing do not count."""
+        from ..config.loader import load_text
+
+        saved = self.store.read()
+        if saved is None:
+            return True
+        return running_config.render_lines(load_text(saved).router) != \
+            running_config.render_lines(self.router)
 
     def _reload_save(self, answer: str) -> Reply:
         word = answer.strip().lower()

@@ -61,7 +61,10 @@ def show(session, text: str) -> None:
     while not pager.done:
         sys.stdout.write(Pager.PROMPT)
         sys.stdout.flush()
-        key = _read_key()
+        try:
+            key = _read_key()
+        except KeyboardInterrupt:
+            key = "q"  # Ctrl-C at --More-- stops the output, as any other key but space/return
         sys.stdout.write("\r" + " " * len(Pager.PROMPT) + "\r")
         sys.stdout.write(pager.key(key))
     sys.stdout.flush()
@@ -90,7 +93,9 @@ def run_shell(session) -> int:
                 else:
                     typed = input(reply.ask.prompt)
             except (KeyboardInterrupt, EOFError):
-                typed = ""
+                print()
+                reply = session.cancelled()  # Ctrl-C abandons the question and its command
+                break
             reply = reply.ask.answer(typed)
         show(session, reply.output)
         if reply.closed:

@@ -344,6 +344,13 @@ class Configurator:
         self.router.users[name] = m.User(name, int(priv) if priv else None, secret, is_secret)
         return "username"
 
+    def cmd_no_hostname(self, t, negate):
+        self.router.hostname = "Router"
+        return "hostname"
+
+    def cmd_no_exec_timeout(self, t, negate):
+        self.context.target.exec_timeout = None
+
     def cmd_no_username(self, t, negate):
         self.router.users.pop(first(t, "WORD"), None)
         return "username"

@@ -16,6 +16,7 @@ from ..textutil import is_number
 class _Writer:
     def __init__(self, router: m.Router):
         self.out: list[str] = []
+        self.mark = 0           # just after the last line that was not a `!` separator
         self.pending: dict[str, list[m.Preserved]] = {}
         for p in router.preserved:
             self.pending.setdefault(p.anchor, []).append(p)
@@ -23,13 +24,21 @@ class _Writer:
     def bang(self, count: int = 1) -> None:
         self.out.extend(["!"] * count)
 
-    def slot(self, key: str, lines: list[str]) -> None:
+    def emit(self, lines: list[str]) -> None:
         self.out.extend(lines)
+        if lines:
+            self.mark = len(self.out)
+
+    def slot(self, key: str, lines: list[str]) -> None:
+        self.emit(lines)
         self.flush(key)
 
     def flush(self, key: str) -> None:
+        """Kept lines of a slot go right after the last configuration line written so far,
+        before any `!`: where reading the text back would anchor them again."""
         for p in self.pending.pop(key, []):
-            self.out.append(preserved_text(p, indent=""))
+            self.out.insert(self.mark, preserved_text(p, indent=""))
+            self.mark += 1
 
     def rest(self) -> None:
         for key in list(self.pending):
@@ -77,8 +86,7 @@ def _services(r: m.Router) -> list[str]:
             out.append(("service " if on else "no service ") + flag)
     for kind in ("debug", "log"):
         ts = r.timestamps.get(kind)
-        if ts is not None:
-            out.append(_timestamps(kind, ts))
+        out.append(_timestamps(kind, ts) if ts is not None else f"no service timestamps {kind}")
     out.append("service password-encryption" if r.services.get("password-encryption")
                else "no service password-encryption")
     return out
@@ -260,7 +268,7 @@ def render_lines(r: m.Router) -> list[str]:
         w.slot("resource", ["resource policy"])
         w.bang()
     for card in r.voice_cards:
-        w.out.append(f"voice-card {card}")
+        w.emit([f"voice-card {card}"])
         w.bang()
     w.flush("voice-card")
     ip = []
@@ -270,7 +278,7 @@ def render_lines(r: m.Router) -> list[str]:
         ip.append("no ip subnet-zero")
     if not r.ip_source_route:
         ip.append("no ip source-route")
-    w.out.extend(ip)
+    w.emit(ip)
     w.bang(2)
     more = []
     if r.ip_cef:
@@ -302,7 +310,7 @@ def render_lines(r: m.Router) -> list[str]:
         w.slot(f"controller:{name}", block + _extra(ctl))
     w.bang(5)
     for name, intf in r.interfaces.items():
-        w.out.extend(_interface(intf))
+        w.emit(_interface(intf))
         w.bang()
         w.flush(f"interface:{name}")
     http = ["ip http server" if r.ip_http_server else "no ip http server",
@@ -338,7 +346,7 @@ def render_lines(r: m.Router) -> list[str]:
     w.flush("voice-port")
     w.bang(6)
     for kind, banner in r.banners.items():
-        w.out.append(f"banner {kind} {banner.delimiter}{banner.text}{banner.delimiter}")
+        w.emit([f"banner {kind} {banner.delimiter}{banner.text}{banner.delimiter}"])
     w.flush("banner")
     for line in sorted(r.lines.values(), key=_line_order):
         w.slot(f"line:{line.key}", _line(line))
