@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from iosfw.cli.session import Session
+from iosfw.parser.grammar import keywords_of
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.apply import Configurator, execute
@@ -68,15 +69,7 @@ STARTS = sorted(set(START_RULES.values()))
 # ================================================================== the grammar, read by the test
 def _literal_words(pattern) -> tuple[str, ...] | None:
     """The words of a keyword terminal ("show", "permit" | "deny"); None for a value pattern."""
-    if pattern.type == "str":
-        return (pattern.value,)
-    match = re.fullmatch(r"\(\?:(.*)\)", pattern.value)
-    if not match:
-        return None
-    words = tuple(re.sub(r"\\(.)", r"\1", w) for w in match.group(1).split("|"))
-    if all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*", w) for w in words):
-        return words
-    return None
+    return keywords_of(pattern.type, pattern.value)
 
 
 class GrammarOracle:

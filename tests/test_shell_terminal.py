@@ -551,12 +551,17 @@ def test_up_arrow_recalls_earlier_commands(privileged):
 
 
 # ================================================================== reload questions
-def test_ctrl_c_at_the_save_question_cancels_the_reload(privileged):
-    c = privileged
+
+def _unsaved_change_then_reload(c):
+    """Change the hostname without saving, then `reload`: the router asks to save."""
     c.command("configure terminal", CONFIG)
     c.command("hostname R9", "R9(config)#")
     c.command("end", "R9#")
     c.command_asking("reload", "System configuration has been modified. Save? [yes/no]: ")
+
+def test_ctrl_c_at_the_save_question_cancels_the_reload(privileged):
+    c = privileged
+    _unsaved_change_then_reload(c)
     c.child.send("\x03")
     try:
         c.wait_prompt("R9#", timeout=BUG_TIMEOUT)
@@ -569,10 +574,7 @@ def test_ctrl_c_at_the_save_question_cancels_the_reload(privileged):
 
 def test_ctrl_c_at_proceed_with_reload_cancels_the_reload(privileged):
     c = privileged
-    c.command("configure terminal", CONFIG)
-    c.command("hostname R9", "R9(config)#")
-    c.command("end", "R9#")
-    c.command_asking("reload", "System configuration has been modified. Save? [yes/no]: ")
+    _unsaved_change_then_reload(c)
     c.child.send("no\r")
     c.expect_text("Proceed with reload? [confirm]")
     c.child.send("\x03")
@@ -583,10 +585,7 @@ def test_ctrl_c_at_proceed_with_reload_cancels_the_reload(privileged):
 
 def test_reload_answered_no_then_return_reloads_from_startup(privileged):
     c = privileged
-    c.command("configure terminal", CONFIG)
-    c.command("hostname R9", "R9(config)#")
-    c.command("end", "R9#")
-    c.command_asking("reload", "System configuration has been modified. Save? [yes/no]: ")
+    _unsaved_change_then_reload(c)
     c.child.send("no\r")
     c.expect_text("Proceed with reload? [confirm]")
     c.child.send("\r")

@@ -64,7 +64,7 @@ def grammar_text() -> str:
     return resources.files("iosfw.grammar").joinpath("ios.lark").read_text(encoding="utf-8")
 
 
-def _keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
+def keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
     """Literal words of a string terminal or of an alternation of strings; None for a real regex."""
     if kind == "str":
         return (value,)
@@ -85,7 +85,7 @@ def load_grammar() -> Grammar:
     grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
                       tables["end_states"], tables["contexts"])
     for name, (kind, value, regexp, priority) in tables["terminals"].items():
-        words = _keywords_of(kind, value)
+        words = keywords_of(kind, value)
         if words is not None:
             grammar.keywords[name] = words
         else:
