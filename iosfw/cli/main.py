@@ -23,9 +23,10 @@ def _arguments(argv):
 
 def boot(config: str | None):
     """Load the startup-config; returns (router, store, diagnostics) or exits 1 if unreadable."""
+    from pathlib import Path
+
     from ..config.loader import UnreadableConfig, load_text, read_config_file
     from .startup import StartupStore, builtin_text, user_startup_path
-    from pathlib import Path
 
     if config:
         store = StartupStore(Path(config))

@@ -11,15 +11,30 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from ..parser.tree import Tree
-
 from ..clock import Clock
 from ..config import model as m
-from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
+from ..config.apply import (
+    ConfigError,
+    Configurator,
+    execute,
+    first,
+    tokens,
+    unwrap,
+    words,
+)
 from ..config.secrets import type5_check, type7_decode
 from ..parser.grammar import START_RULES
+from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
-from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system
+from ..show import (
+    access_lists,
+    inspect,
+    interfaces,
+    nat,
+    routes,
+    running_config,
+    system,
+)
 from ..timestamps import prefix
 from .filters import apply_filter
 from .help import complete as help_complete

@@ -1,11 +1,11 @@
 """`show ip route`: connected and static routes, grouped under their classful networks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import groupby
 
 from ..config import model as m
-from ..config.names import int_to_ip, prefix_len
+from ..config.names import int_to_ip
+from ..engine.routing import RouteEntry, table
 
 CODES = """Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP
        D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area 
@@ -15,48 +15,6 @@ CODES = """Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP
        ia - IS-IS inter area, * - candidate default, U - per-user static route
        o - ODR, P - periodic downloaded static route
 """
-
-
-@dataclass(frozen=True)
-class RouteEntry:
-    code: str               # C, S
-    prefix: int
-    length: int
-    interface: str = ""
-    next_hop: int | None = None
-    distance: int = 0
-
-    @property
-    def is_default(self) -> bool:
-        return self.length == 0
-
-
-def table(r: m.Router) -> list[RouteEntry]:
-    """The routing table: connected networks of interfaces that are up, and static routes."""
-    entries: dict[tuple, list[RouteEntry]] = {}
-    for intf in r.interfaces.values():
-        if intf.shutdown:
-            continue
-        for ip, mask in ([intf.address] if intf.address else []) + intf.secondaries:
-            key = (ip & mask, prefix_len(mask))
-            entries.setdefault(key, []).append(RouteEntry("C", ip & mask, prefix_len(mask), intf.name))
-    for route in r.routes.values():
-        key = (route.prefix, prefix_len(route.mask))
-        distance = route.distance if route.distance is not None else 1
-        if route.interface and route.interface not in r.interfaces and route.interface != "Null0":
-            continue
-        new = RouteEntry("S", route.prefix, prefix_len(route.mask), route.interface,
-                         route.next_hop, distance)
-        current = entries.get(key)
-        if current and current[0].code == "C":
-            continue
-        if current and current[0].distance < distance:
-            continue
-        if current and current[0].distance == distance:
-            current.append(new)
-        else:
-            entries[key] = [new]
-    return [e for key in sorted(entries) for e in entries[key]]
 
 
 def classful_length(ip: int) -> int:
@@ -102,7 +60,6 @@ def text(r: m.Router) -> str:
             continue
         masks = sorted({e.length for e in group})
         subnets = len({(e.prefix, e.length) for e in group})
-        plural = "s" if subnets != 1 else ""
         if len(masks) == 1 and masks[0] != length:
             out.append(f"     {int_to_ip(net)}/{masks[0]} is subnetted, {subnets} subnets")
             for e in group:

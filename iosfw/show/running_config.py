@@ -8,9 +8,9 @@ from __future__ import annotations
 from ..config import model as m
 from ..config.loader import REJECTED_MARK
 from ..config.names import int_to_ip
+from ..textutil import is_number
 from .acl_text import config_text
 from .inspect import protocol_config_words
-from ..textutil import is_number
 
 
 class _Writer:
