@@ -13,7 +13,9 @@ def _row_facts(intf: m.Interface) -> dict:
     else:
         address = "unassigned"
     status = "administratively down" if intf.shutdown else "up"
-    return {"interface": intf.name, "ip_address": address, "ok": "YES", "method": intf.method,
+    # a negotiated address is learnt over PPP (IPCP) or DHCP, however the config was read
+    method = {"negotiated": "IPCP", "dhcp": "DHCP"}.get(intf.address_dynamic, intf.method)
+    return {"interface": intf.name, "ip_address": address, "ok": "YES", "method": method,
             "status": status, "protocol": "down" if intf.shutdown else "up"}
 
 
