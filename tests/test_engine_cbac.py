@@ -1,35 +1,17 @@
 """The CBAC session table: which flows a rule inspects, TCP/UDP/ICMP states, timers."""
-from typing import NamedTuple
-
 import pytest
 
 from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
-from iosfw.engine.cbac import (
-    ACK,
-    CLOSING,
-    FIN,
-    OPEN,
-    OPENING,
-    RST,
-    SYN,
-    SessionTable,
-    flow_keys,
-)
+from iosfw.engine.cbac import CLOSING, OPEN, OPENING, SessionTable, flow_keys
+from iosfw.engine.packet import ACK, FIN, RST, SYN, Packet
 
 CLIENT, SERVER = ip_to_int("192.0.2.7"), ip_to_int("172.22.1.110")
 
 
-class P(NamedTuple):
-    """Just the fields the table reads."""
-    proto: int
-    src: int
-    dst: int
-    sport: int = 0
-    dport: int = 0
-    tcp_flags: int = 0
-    icmp_type: int = None
-    length: int = 40
+def P(proto, src, dst, sport=0, dport=0, tcp_flags=0, icmp_type=None, length=40):
+    return Packet(proto, src, dst, sport, dport, icmp_type=icmp_type, tcp_flags=tcp_flags,
+                  length=length)
 
 
 def tcp(flags, back=False, length=40, sport=40000, dport=25):

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..config import model as m
-
-TCP, UDP, ICMP = 6, 17, 1
-FIN, SYN, RST, ACK = 0x01, 0x02, 0x04, 0x10
+from .packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP
 
 OPENING, OPEN, CLOSING = "SIS_OPENING", "SIS_OPEN", "SIS_CLOSING"
 
