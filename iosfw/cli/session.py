@@ -13,28 +13,15 @@ from typing import Callable, Optional
 
 from ..clock import Clock
 from ..config import model as m
-from ..config.apply import (
-    ConfigError,
-    Configurator,
-    execute,
-    first,
-    tokens,
-    unwrap,
-    words,
-)
+from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
+from ..config.names import int_to_ip, ip_to_int
 from ..config.secrets import type5_check, type7_decode
+from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
+from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
-from ..parser.tree import Tree
+from ..parser.tree import Token, Tree
 from ..parser.words import CommandError, parse, split_words
-from ..show import (
-    access_lists,
-    inspect,
-    interfaces,
-    nat,
-    routes,
-    running_config,
-    system,
-)
+from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system, traffic
 from ..timestamps import prefix
 from .filters import apply_filter
 from .help import complete as help_complete
@@ -60,6 +47,32 @@ class Reply:
     closed: bool = False         # the session ended (exit from EXEC)
 
 
+_TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rst": RST,
+              "psh-ack": PSH | ACK}
+
+
+def _packet_of(t: Tree) -> Packet:
+    """The packet a `simulate tcp|udp|icmp ...` command describes."""
+    ips = [ip_to_int(str(x)) for x in tokens(t, "IPADDR")]
+    payload = int(first(t, "COUNT") or 0)
+    if t.data == "sim_icmp":
+        kind = 8 if first(t, "ICMP_KIND") == "echo" else 0
+        return Packet.icmp(ips[0], ips[1], kind, length=28 + payload)
+    ports = [int(x) for x in tokens(t, "PORT_NUM")]
+    if t.data == "sim_udp":
+        return Packet.udp(ips[0], ips[1], ports[0], ports[1], length=28 + payload)
+    flags = _TCP_FLAGS[first(t, "TCP_FLAGS") or "syn"]
+    return Packet.tcp(ips[0], ips[1], ports[0], ports[1], flags, length=40 + payload)
+
+
+def _session_facts(sessions) -> list[dict]:
+    return [{"id": f"{s.id:X}", "protocol": s.protocol, "state": s.state,
+             "initiator": f"{int_to_ip(s.initiator[0])}:{s.initiator[1]}",
+             "responder": f"{int_to_ip(s.responder[0])}:{s.responder[1]}",
+             "bytes_initiator": s.bytes_initiator, "bytes_responder": s.bytes_responder,
+             "interface": s.interface, "rule": s.rule} for s in sessions]
+
+
 class Session:
     def __init__(self, router: m.Router, store: StartupStore, clock: Optional[Clock] = None,
                  privileged: bool = False, as_json: bool = False, line_name: str = "console"):
@@ -76,6 +89,7 @@ class Session:
         self.terminal_width = 80
         self.history: list[str] = []
         self.history_size = 10
+        self._engine: Optional[Engine] = None
 
     # ------------------------------------------------------------------ state
     @property
@@ -176,6 +190,32 @@ class Session:
         except BaseException:
             self._restore(before)  # a command applies whole or not at all
             raise
+        if self._engine is not None:
+            self._engine.refresh()
+        return Reply()
+
+    @property
+    def engine(self) -> Engine:
+        """The forwarding state; built on first use, rebuilt after configuration changes."""
+        if self._engine is None:
+            self._engine = Engine(self.router)
+        return self._engine
+
+    # ------------------------------------------------------------------ simulator (iosfw)
+    def exec_sim_packet(self, t) -> Reply:
+        head = t.children[0]
+        trace = isinstance(head, Token) and head.type == "SIM_TRACE"
+        packet = _packet_of(t.children[-1])
+        ingress = self.engine.ingress_for(packet.src)
+        if ingress is None:
+            return Reply(f"% (iosfw) no interface leads to {int_to_ip(packet.src)}: "
+                         "no route back to that source\n", error=True)
+        outcome = self.engine.forward(packet, ingress, self.clock.uptime())
+        return Reply(traffic.trace_text(outcome) if trace else traffic.result_text(outcome) + "\n")
+
+    def exec_sim_clock_advance(self, t) -> Reply:
+        self.clock.advance(int(first(t, "SECONDS")))
+        self.engine.sessions.expire(self.clock.uptime())
         return Reply()
 
     def _restore(self, snapshot) -> None:
@@ -345,8 +385,11 @@ class Session:
         if name == "show_ip_inspect":
             sub = t.children[0]
             kind = sub.data
+            sessions = list(self.engine.sessions.sessions.values())
+            now = self.clock.uptime()
             if kind == "inspect_all":
-                return self._out(inspect.show_all(r), lambda: inspect.facts(r))
+                return self._out(inspect.show_all(r, traffic.session_lines(sessions, False, now)),
+                                 lambda: dict(inspect.facts(r), sessions=_session_facts(sessions)))
             if kind == "inspect_config":
                 return self._out(inspect.show_config(r), lambda: inspect.facts(r))
             if kind == "inspect_interfaces":
@@ -355,8 +398,9 @@ class Session:
                 rule = first(sub, "WORD")
                 return self._out(inspect.show_name(r, rule),
                                  lambda: inspect.facts(r)["rules"].get(rule))
-            return self._out(inspect.show_sessions(r, first(sub, "DETAIL") is not None),
-                             lambda: inspect.facts(r)["sessions"])
+            detail = first(sub, "DETAIL") is not None
+            text = "".join(line + "\n" for line in traffic.session_lines(sessions, detail, now))
+            return self._out(text, lambda: _session_facts(sessions))
         if name == "show_running_config":
             return self._out(running_config.render(r), lambda: {
                 "text": "\n".join(running_config.render_lines(r)) + "\n"})

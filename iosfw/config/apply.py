@@ -11,14 +11,7 @@ from typing import Any, Optional
 from ..parser.tree import Token, Tree
 from ..textutil import is_number
 from . import model as m
-from .names import (
-    BadName,
-    int_to_ip,
-    interface_name,
-    ip_to_int,
-    len_to_mask,
-    mask_is_contiguous,
-)
+from .names import BadName, int_to_ip, interface_name, ip_to_int, len_to_mask, mask_is_contiguous
 from .ports import icmp_code_of, port_number
 from .secrets import BadSecret, type5_hash, type5_valid, type7_decode, type7_encode
 

@@ -30,6 +30,12 @@ FIRST_ID = 0x6155930C   # session ids look like the router's object addresses
 ID_STEP = 0x1A0
 
 
+def payload(packet) -> int:
+    """Bytes after the IP and TCP/UDP/ICMP headers: what `Bytes sent` counts."""
+    header = 40 if packet.proto == TCP else 28 if packet.proto in (UDP, ICMP) else 20
+    return max(0, packet.length - header)
+
+
 def flow_keys(packet) -> tuple[tuple, tuple]:
     """The session key if this packet comes from an initiator, and if it is a reply. ICMP
     sessions are keyed by the request type, which the reply names through its own type."""
@@ -122,9 +128,9 @@ class SessionTable:
         """Account a packet of the session; returns the closing when it ends the session."""
         session.last_heard = now
         if from_initiator:
-            session.bytes_initiator += packet.length
+            session.bytes_initiator += payload(packet)
         else:
-            session.bytes_responder += packet.length
+            session.bytes_responder += payload(packet)
         if session.ip_proto == TCP:
             closed = self._tcp(session, packet, from_initiator)
             if closed:

@@ -102,11 +102,6 @@ def interface_lines(r: m.Router) -> list[str]:
     return out
 
 
-def session_lines(sessions, detail: bool) -> list[str]:
-    """Established / Half-open blocks; empty until the traffic engine creates sessions."""
-    return []
-
-
 def show_config(r: m.Router) -> str:
     return _text(config_lines(r))
 
@@ -120,12 +115,9 @@ def show_name(r: m.Router, name: str) -> str:
     return _text(rule_lines(r, rule)) if rule else ""
 
 
-def show_sessions(r: m.Router, detail: bool) -> str:
-    return _text(session_lines((), detail))
-
-
-def show_all(r: m.Router) -> str:
-    return _text(config_lines(r) + interface_lines(r) + session_lines((), False))
+def show_all(r: m.Router, sessions: list[str]) -> str:
+    """Configuration, interfaces, then the session blocks (`sessions`, already rendered)."""
+    return _text(config_lines(r) + interface_lines(r) + sessions)
 
 
 def _text(lines: list[str]) -> str:
@@ -147,5 +139,4 @@ def facts(r: m.Router) -> dict:
                         "inbound_acl": i.access_group_in or None,
                         "outgoing_acl": i.access_group_out or None}
                        for i in inspected_interfaces(r)],
-        "sessions": [],
     }

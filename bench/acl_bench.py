@@ -1,0 +1,186 @@
+"""Access-list matching: the compiled, indexed lists of iosfw.engine.acl against the naive
+first-match loop over the same integer rules, on lists of 10, 1,000 and 10,000 entries.
+
+    .venv/bin/python bench/acl_bench.py [--seed N] [--packets N]
+
+The lists look like a perimeter ACL: mostly a host or a /24 destination with an `eq` port,
+some port ranges, ICMP and `ip` entries, a few `any` destinations, no final catch-all. The
+packets are new flows (fresh addresses and source ports): half aimed at an entry anywhere in
+the list, a quarter at the last tenth of the list, a quarter at addresses no entry names
+(the implicit deny). Prints figures only; never asserts speed.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import time
+
+from iosfw.config.loader import load_text
+from iosfw.config.names import int_to_ip
+from iosfw.engine.acl import CompiledAcl, naive_first_match, protocol_number
+from iosfw.engine.packet import ICMP, TCP, UDP, Packet
+
+SIZES = (10, 1_000, 10_000)
+SPEEDUP_AIM = 10.0      # compiled / naive packets per second at 1,000 entries: at or above
+SCALING_AIM = 1.5       # compiled time per packet, 10,000 entries / 10 entries: at or below
+NAIVE_BUDGET = 1.0      # seconds of naive matching per size at most
+
+PORTS = {"tcp": (21, 22, 23, 25, 53, 80, 110, 143, 443, 445, 993, 1433, 3306, 3389, 8080),
+         "udp": (53, 67, 69, 123, 161, 500, 514, 1812, 5060)}
+
+
+def source(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.75:
+        return "any"
+    if roll < 0.95:
+        return f"100.64.{rng.randrange(256)}.0 0.0.0.255"
+    return f"host 100.65.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+
+def entry_line(rng: random.Random, servers: int) -> str:
+    """One realistic extended entry (without the `access-list N` in front)."""
+    server = rng.randrange(servers)
+    host = f"host 10.{server >> 8 & 255}.{server & 255}.{10 + server % 7}"
+    net24 = f"172.16.{rng.randrange(256)}.0 0.0.0.255"
+    action = "permit" if rng.random() < 0.8 else "deny"
+    proto = "tcp" if rng.random() < 0.7 else "udp"
+    port = rng.choice(PORTS[proto])
+    src = source(rng)
+    roll = rng.random()
+    if roll < 0.60:
+        return f"{action} {proto} {src} {host} eq {port}"
+    if roll < 0.75:
+        return f"{action} {proto} {src} {net24} eq {port}"
+    if roll < 0.80:
+        low = rng.randrange(1024, 60000)
+        ports = rng.choice((f"range {low} {low + 100}", "gt 1023"))
+        return f"{action} {proto} {src} {host} {ports}"
+    if roll < 0.84:
+        return f"{action} {proto} 100.64.{rng.randrange(256)}.0 0.0.0.255 any eq {port}"
+    if roll < 0.89:
+        return f"permit icmp {src} {rng.choice((host, net24))} {rng.choice(('echo', 'echo-reply'))}"
+    if roll < 0.95:
+        return f"{action} ip {src} {host}"
+    return f"deny ip {src} 10.{rng.randrange(256)}.0.0 0.0.255.255"
+
+
+def generated_acl(size: int, rng: random.Random) -> CompiledAcl:
+    lines: dict[str, None] = {}
+    servers = max(4, size // 3)
+    while len(lines) < size:
+        lines[f"access-list 150 {entry_line(rng, servers)}"] = None
+    result = load_text("\n".join(lines) + "\n", "acl_bench")
+    if result.diagnostics:
+        raise SystemExit("acl_bench: generated list did not load:\n"
+                         + "\n".join(d.format() for d in result.diagnostics[:5]))
+    return CompiledAcl(result.router.access_lists["150"])
+
+
+def within(rng: random.Random, addr) -> int:
+    """A random address the entry's address (and wildcard) takes."""
+    return addr.ip | rng.getrandbits(32) & addr.wildcard
+
+
+def flow_to(rng: random.Random, entry) -> Packet:
+    """A new flow aimed at `entry`: its addresses, protocol and ports."""
+    src, dst = within(rng, entry.src), within(rng, entry.dst)
+    proto = protocol_number(entry.protocol)
+    if proto == ICMP:
+        itype = entry.icmp[0] if entry.icmp else 8
+        return Packet.icmp(src, dst, itype)
+    if proto not in (TCP, UDP):
+        proto = rng.choice((TCP, UDP))
+    family = "tcp" if proto == TCP else "udp"
+    dport = rng.choice(PORTS[family])
+    if entry.dst_port is not None:
+        op, ports = entry.dst_port.op, entry.dst_port.ports
+        dport = {"eq": ports[0], "gt": rng.randrange(ports[0] + 1, 65536),
+                 "range": rng.randrange(ports[0], ports[-1] + 1)}.get(op, dport)
+    sport = rng.randrange(1024, 65536)
+    return Packet(proto, src, dst, sport, dport, length=60)
+
+
+def stray_flow(rng: random.Random) -> Packet:
+    """A flow to addresses no entry names: the implicit deny decides it."""
+    proto = rng.choice((TCP, UDP))
+    family = "tcp" if proto == TCP else "udp"
+    return Packet(proto, 0xC6336400 | rng.randrange(256), 0xC6120000 | rng.getrandbits(17),
+                  rng.randrange(1024, 65536), rng.choice(PORTS[family]), length=60)
+
+
+def flows(acl: CompiledAcl, count: int, rng: random.Random) -> list[Packet]:
+    entries = [r.entry for r in acl.rules]
+    tail = entries[-max(1, len(entries) // 10):]
+    out = []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.5:
+            out.append(flow_to(rng, rng.choice(entries)))
+        elif roll < 0.75:
+            out.append(flow_to(rng, rng.choice(tail)))
+        else:
+            out.append(stray_flow(rng))
+    return out
+
+
+def timed(match, packets: list[Packet], budget: float = float("inf")) -> tuple[float, list]:
+    """Seconds per packet, and the answers, for as many packets as fit in `budget` seconds
+    (at least 50), matched in chunks; the best of three passes when there is time."""
+    answers: list = []
+    spent, done = 0.0, 0
+    for start in range(0, len(packets), 50):
+        chunk = packets[start:start + 50]
+        t0 = time.perf_counter()
+        answers.extend([match(p) for p in chunk])
+        spent += time.perf_counter() - t0
+        done += len(chunk)
+        if spent > budget:
+            break
+    best = spent / done
+    if budget == float("inf"):
+        for _ in range(2):
+            t0 = time.perf_counter()
+            for p in packets:
+                match(p)
+            best = min(best, (time.perf_counter() - t0) / len(packets))
+    return best, answers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--packets", type=int, default=20_000)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    per_packet: dict[int, tuple[float, float]] = {}
+    print(f"{'entries':>8} {'compile ms':>11} {'compiled pkt/s':>15} {'naive pkt/s':>12} "
+          f"{'ratio':>7} {'implicit deny':>14} {'disagree':>9}")
+    for size in SIZES:
+        t0 = time.perf_counter()
+        acl = generated_acl(size, rng)
+        t1 = time.perf_counter()
+        CompiledAcl(acl.acl)
+        compile_ms = (time.perf_counter() - t1) * 1000
+        packets = flows(acl, args.packets, rng)
+        compiled, fast = timed(acl.first_match, packets)
+        naive, slow = timed(lambda p: naive_first_match(acl, p), packets, NAIVE_BUDGET)
+        per_packet[size] = (compiled, naive)
+        deny = sum(a is None for a in fast) / len(fast)
+        disagree = sum(a is not b for a, b in zip(fast, slow))
+        print(f"{size:>8,} {compile_ms:>11.1f} {1 / compiled:>15,.0f} {1 / naive:>12,.0f} "
+              f"{naive / compiled:>6.1f}x {deny:>13.0%} {disagree:>9}", flush=True)
+        del t0
+
+    compiled_1k, naive_1k = per_packet[1_000]
+    scaling = per_packet[10_000][0] / per_packet[10][0]
+    print(f"\ncompiled / naive at 1,000 entries: {naive_1k / compiled_1k:.1f}x "
+          f"(aim >= {SPEEDUP_AIM:.0f}x)")
+    print(f"compiled time per packet, 10,000 / 10 entries: {scaling:.2f}x "
+          f"(aim <= {SCALING_AIM}x)")
+    print(f"sample addresses: {int_to_ip(packets[0].src)} -> {int_to_ip(packets[0].dst)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""An IPv4 packet as the engine sees it: header fields as integers, nothing more.
+
+Immutable, so one packet can be looked up, logged and kept in a session without copies."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+TCP, UDP, ICMP = 6, 17, 1
+
+# TCP header flag bits (tcp_flags)
+FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """`tos` is the whole IP TOS byte: precedence is tos >> 5, DSCP tos >> 2 and IOS's `tos`
+    value (tos >> 1) & 0xF. Ports are 0 unless TCP or UDP; `fragment_offset` 0 is an
+    unfragmented packet or a first fragment."""
+    proto: int
+    src: int
+    dst: int
+    sport: int = 0
+    dport: int = 0
+    icmp_type: Optional[int] = None
+    icmp_code: Optional[int] = None
+    tcp_flags: int = 0
+    tos: int = 0
+    fragment_offset: int = 0
+    more_fragments: bool = False
+    length: int = 20
+
+    @classmethod
+    def tcp(cls, src: int, dst: int, sport: int, dport: int, flags: int = SYN,
+            **fields) -> Packet:
+        """A TCP segment; a SYN (a new connection) unless `flags` says otherwise."""
+        fields.setdefault("length", 40)
+        return cls(TCP, src, dst, sport, dport, tcp_flags=flags, **fields)
+
+    @classmethod
+    def udp(cls, src: int, dst: int, sport: int, dport: int, **fields) -> Packet:
+        fields.setdefault("length", 28)
+        return cls(UDP, src, dst, sport, dport, **fields)
+
+    @classmethod
+    def icmp(cls, src: int, dst: int, type: int, code: int = 0, **fields) -> Packet:
+        fields.setdefault("length", 28)
+        return cls(ICMP, src, dst, icmp_type=type, icmp_code=code, **fields)

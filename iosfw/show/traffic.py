@@ -1,0 +1,112 @@
+"""What the simulator prints (iosfw's own formats, documented in docs/formats.md) and the
+session blocks of `show ip inspect sessions` (the router's format)."""
+from __future__ import annotations
+
+from ..config.names import int_to_ip
+from ..engine.cbac import OPENING, Session
+from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP, Packet
+from ..engine.pipeline import Outcome, Step
+from .acl_text import show_text
+
+_FLAG_NAMES = ((SYN, "S"), (FIN, "F"), (RST, "R"), (PSH, "P"), (ACK, "A"))
+
+
+def _hms(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def session_line(s: Session) -> str:
+    (a, ap), (b, bp) = s.initiator, s.responder
+    return (f" Session {s.id:X} ({int_to_ip(a)}:{ap})=>({int_to_ip(b)}:{bp}) "
+            f"{s.protocol} {s.state}")
+
+
+def session_lines(sessions, detail: bool, now: float) -> list[str]:
+    """`Established Sessions` then `Half-open Sessions`, oldest first; nothing when empty."""
+    out = []
+    ordered = sorted(sessions, key=lambda s: s.id)
+    for title, members in (("Established Sessions", [s for s in ordered if s.state != OPENING]),
+                           ("Half-open Sessions", [s for s in ordered if s.state == OPENING])):
+        if not members:
+            continue
+        out.append(title)
+        for s in members:
+            out.append(session_line(s))
+            if detail:
+                out.append(f"  Created {_hms(now - s.created)}, Last heard "
+                           f"{_hms(now - s.last_heard)}")
+                out.append(f"  Bytes sent (initiator:responder) "
+                           f"[{s.bytes_initiator}:{s.bytes_responder}]")
+    return out
+
+
+def packet_text(p: Packet) -> str:
+    if p.proto in (TCP, UDP):
+        name = "tcp" if p.proto == TCP else "udp"
+        text = f"{name} {int_to_ip(p.src)}:{p.sport} -> {int_to_ip(p.dst)}:{p.dport}"
+        if p.proto == TCP:
+            text += " " + ("".join(c for bit, c in _FLAG_NAMES if p.tcp_flags & bit) or "-")
+        return text
+    if p.proto == ICMP:
+        return f"icmp {int_to_ip(p.src)} -> {int_to_ip(p.dst)} type {p.icmp_type}"
+    return f"ip proto {p.proto} {int_to_ip(p.src)} -> {int_to_ip(p.dst)}"
+
+
+def _step_text(step: Step, outcome: Outcome) -> str:
+    s = step.subject
+    if step.phase in ("inbound-acl", "outbound-acl"):
+        where = "inbound" if step.phase == "inbound-acl" else "outbound"
+        if step.verdict == "implicit-deny":
+            return f"{where} access list {step.acl}: denied by the implicit deny at its end"
+        if s is None:
+            return f"{where} access list {step.acl}: not configured, so permitted"
+        verb = "permitted" if step.verdict == "permit" else "denied"
+        return f'{where} access list {step.acl}: {verb} by "{show_text(s, s.dst is None)}"'
+    if step.phase == "nat-in":
+        if s is None:
+            return "NAT outside->inside: no translation for the destination"
+        return (f"NAT outside->inside: destination {int_to_ip(s.global_ip)} becomes "
+                f"{int_to_ip(s.local_ip)} (static)")
+    if step.phase == "nat-out":
+        if s is None:
+            return "NAT inside->outside: no translation for the source"
+        return (f"NAT inside->outside: source {int_to_ip(s.local_ip)} becomes "
+                f"{int_to_ip(s.global_ip)} (static)")
+    if step.phase == "routing":
+        if step.verdict == "no-route":
+            return "routing: no route to the destination"
+        net = f"{int_to_ip(s.prefix)}/{s.length}"
+        if s.code == "C":
+            return f"routing: {net} is directly connected, {s.interface}"
+        return f"routing: {net} via {int_to_ip(s.next_hop)}" if s.next_hop is not None else \
+            f"routing: {net} is directly connected, {s.interface}"
+    if step.phase == "inspection":
+        return (f"inspection {s.rule} {s.direction} on {s.interface}: session {s.id:X} opened, "
+                f"{s.protocol} {s.state}")
+    if step.phase == "session":
+        return (f"session {s.id:X} ({s.protocol}) {step.verdict}: return traffic passes on the "
+                "session table, not on an access list")
+    return f"{step.phase}: {step.verdict}"
+
+
+def result_text(outcome: Outcome) -> str:
+    if outcome.forwarded:
+        return (f"forwarded {outcome.ingress} -> {outcome.egress}: "
+                f"{packet_text(outcome.out_packet)}")
+    last = outcome.steps[-1] if outcome.steps else None
+    if last is None:
+        return f"dropped on {outcome.ingress}"
+    if last.phase.endswith("acl"):
+        why = "its implicit deny" if last.verdict == "implicit-deny" else "a deny entry"
+        return f"dropped on {outcome.ingress} by access list {last.acl} ({why})"
+    return f"dropped on {outcome.ingress}: {_step_text(last, outcome)}"
+
+
+def trace_text(outcome: Outcome) -> str:
+    lines = [f"Packet {packet_text(outcome.packet)}, {outcome.packet.length} bytes, "
+             f"arrives on {outcome.ingress}"]
+    lines += [f" {n} {_step_text(step, outcome)}" for n, step in enumerate(outcome.steps, 1)]
+    lines.append(f"Result: {result_text(outcome)}")
+    return "\n".join(lines) + "\n"
+
