@@ -282,8 +282,11 @@ def test_a_wide_entry_ahead_of_host_entries_wins():
 
 
 def test_entries_in_different_groups_keep_list_order():
-    acl = numbered("permit tcp any host 10.1.0.9 eq 22", "deny tcp any 10.0.0.0 0.255.255.255 eq 22",
-                   "permit tcp any host 10.1.0.1 eq 22", "permit tcp any host 10.1.0.1 range 1 100")
+    """A match found in one group does not hide an earlier entry of a group tried later."""
+    acl = numbered("permit tcp any host 10.1.0.9 eq 22",
+                   "deny tcp any 10.0.0.0 0.255.255.255 eq 22",
+                   "permit tcp any host 10.1.0.1 eq 22",
+                   "permit tcp any host 10.1.0.1 range 1 100")
     assert seq(acl, Packet.tcp(C, ip_to_int("10.1.0.1"), 1025, 22)) == 20
     assert seq(acl, Packet.tcp(C, ip_to_int("10.1.0.1"), 1025, 23)) == 40
     assert seq(acl, Packet.tcp(C, ip_to_int("10.1.0.9"), 1025, 22)) == 10

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from ..config import model as m
 from ..config.apply import PROTOCOL_NAMES
@@ -34,7 +34,7 @@ HEADER_FIELDS = {"precedence": (0xE0, 5), "tos": (0x1E, 1), "dscp": (0xFC, 2)}
 _HELP_NUMBER = re.compile(r"\((\d+)\)$")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def option_values(option: str) -> dict[str, int]:
     """Keyword -> number for `precedence` or `tos`, read from the grammar's help lines, the
     one place that says them (critical -> 5, min-delay -> 8)."""
@@ -48,7 +48,7 @@ def protocol_number(protocol: str) -> int:
     return int(protocol) if protocol.isdigit() else PROTOCOL_NUMBERS[protocol]
 
 
-def header_match(options: tuple[str, ...]) -> Optional[tuple[int, int]]:
+def header_match(options: tuple[str, ...]) -> tuple[int, int] | None:
     """(mask, value) the TOS byte must show for the entry's precedence/tos/dscp options;
     None when they contradict each other, so that no packet can match."""
     mask = value = 0
@@ -66,7 +66,7 @@ def header_match(options: tuple[str, ...]) -> Optional[tuple[int, int]]:
     return mask, value
 
 
-def port_range(pm: Optional[m.PortMatch]) -> Optional[tuple[int, int, bool]]:
+def port_range(pm: m.PortMatch | None) -> tuple[int, int, bool] | None:
     """A port operator as (low, high, inside): the port matches when low <= port <= high
     equals `inside` (False only for neq)."""
     if pm is None:
@@ -128,6 +128,7 @@ class Rule:
         return self.layer4_matches(p)
 
     def layer4_matches(self, p: Packet) -> bool:
+        """Ports, TCP flags and ICMP type/code: only for a packet that carries them."""
         ports = self.sport
         if ports is not None and (ports[0] <= p.sport <= ports[1]) != ports[2]:
             return False
@@ -142,7 +143,7 @@ class Rule:
         return True
 
 
-def eq_port(rule: Rule) -> Optional[int]:
+def eq_port(rule: Rule) -> int | None:
     """The one destination port the rule takes, if it names one (`eq`)."""
     ports = rule.dport
     return ports[0] if ports is not None and ports[2] and ports[0] == ports[1] else None
@@ -244,7 +245,7 @@ class CompiledAcl:
         self.later = ProtocolIndex(
             [r for r in self.rules if r.fragments or not r.layer4 or r.permit], by_port=False)
 
-    def first_match(self, p: Packet) -> Optional[m.AclEntry]:
+    def first_match(self, p: Packet) -> m.AclEntry | None:
         """The first entry that matches; None when only the implicit deny does."""
         index = self.later if p.fragment_offset else self.initial
         blocks, general = index.by_proto.get(p.proto, index.other)
@@ -267,7 +268,7 @@ class CompiledAcl:
                     break
         return best.entry if best is not None else None
 
-    def check(self, p: Packet, count: bool = True) -> tuple[bool, Optional[m.AclEntry]]:
+    def check(self, p: Packet, count: bool = True) -> tuple[bool, m.AclEntry | None]:
         """(permitted?, the deciding entry: None for the implicit deny), counting the hit on
         the entry as `show access-lists` does unless `count` is False."""
         entry = self.first_match(p)
@@ -278,7 +279,7 @@ class CompiledAcl:
         return entry.action == "permit", entry
 
 
-def naive_first_match(acl: CompiledAcl, p: Packet) -> Optional[m.AclEntry]:
+def naive_first_match(acl: CompiledAcl, p: Packet) -> m.AclEntry | None:
     """The first match by trying every rule in order: the reference the index must agree
     with, and the baseline of bench/acl_bench.py."""
     for rule in acl.rules:

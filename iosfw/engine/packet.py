@@ -4,7 +4,6 @@ Immutable, so one packet can be looked up, logged and kept in a session without 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 TCP, UDP, ICMP = 6, 17, 1
 
@@ -22,8 +21,8 @@ class Packet:
     dst: int
     sport: int = 0
     dport: int = 0
-    icmp_type: Optional[int] = None
-    icmp_code: Optional[int] = None
+    icmp_type: int | None = None
+    icmp_code: int | None = None
     tcp_flags: int = 0
     tos: int = 0
     fragment_offset: int = 0
@@ -43,6 +42,6 @@ class Packet:
         return cls(UDP, src, dst, sport, dport, **fields)
 
     @classmethod
-    def icmp(cls, src: int, dst: int, type: int, code: int = 0, **fields) -> Packet:
+    def icmp(cls, src: int, dst: int, icmp_type: int, icmp_code: int = 0, **fields) -> Packet:
         fields.setdefault("length", 28)
-        return cls(ICMP, src, dst, icmp_type=type, icmp_code=code, **fields)
+        return cls(ICMP, src, dst, icmp_type=icmp_type, icmp_code=icmp_code, **fields)
