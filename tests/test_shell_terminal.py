@@ -552,12 +552,16 @@ def test_up_arrow_recalls_earlier_commands(privileged):
 
 # ================================================================== reload questions
 
-def _unsaved_change_then_reload(c):
-    """Change the hostname without saving, then `reload`: the router asks to save."""
+def _unsaved_change_then_reload(c, save=None):
+    """Change the hostname without saving, then `reload`: the router asks to save; with
+    `save`, answer it and wait for `[confirm]`."""
     c.command("configure terminal", CONFIG)
     c.command("hostname R9", "R9(config)#")
     c.command("end", "R9#")
     c.command_asking("reload", "System configuration has been modified. Save? [yes/no]: ")
+    if save is not None:
+        c.child.send(save + "\r")
+        c.expect_text("Proceed with reload? [confirm]")
 
 def test_ctrl_c_at_the_save_question_cancels_the_reload(privileged):
     c = privileged
@@ -574,9 +578,7 @@ def test_ctrl_c_at_the_save_question_cancels_the_reload(privileged):
 
 def test_ctrl_c_at_proceed_with_reload_cancels_the_reload(privileged):
     c = privileged
-    _unsaved_change_then_reload(c)
-    c.child.send("no\r")
-    c.expect_text("Proceed with reload? [confirm]")
+    _unsaved_change_then_reload(c, save="no")
     c.child.send("\x03")
     # a reload would come back as `3640-123>` with the unsaved hostname lost
     index = c.expect([re.escape("R9#") + _ESCAPES + _SHOW_CURSOR, "con0 is now available"])
@@ -585,9 +587,7 @@ def test_ctrl_c_at_proceed_with_reload_cancels_the_reload(privileged):
 
 def test_reload_answered_no_then_return_reloads_from_startup(privileged):
     c = privileged
-    _unsaved_change_then_reload(c)
-    c.child.send("no\r")
-    c.expect_text("Proceed with reload? [confirm]")
+    _unsaved_change_then_reload(c, save="no")
     c.child.send("\r")
     c.expect_text("Press RETURN to get started.")
     c.wait_prompt(USER)
