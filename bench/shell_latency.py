@@ -20,6 +20,7 @@ def _median_ms(fn, arg, rounds: int) -> float:
 
 def measure(rounds: int = 200) -> dict:
     from iosfw.cli.session import Session
+    from iosfw.device import Device
     from iosfw.cli.startup import StartupStore, builtin_text
     from iosfw.clock import Clock
     from iosfw.config.loader import load_text
@@ -28,8 +29,8 @@ def measure(rounds: int = 200) -> dict:
 
     router = load_text(builtin_text()).router
     store = StartupStore(Path(tempfile.mkdtemp()) / "startup-config")
-    exec_session = Session(router, store, Clock(), privileged=True)
-    config_session = Session(router, store, Clock(), privileged=True)
+    exec_session = Session(Device(router, store, Clock()), privileged=True)
+    config_session = Session(Device(router, store, Clock()), privileged=True)
     config_session.execute("configure terminal")
     out = {"baseline_show_clock": _median_ms(exec_session.execute, "show clock", rounds)}
     for line in HELP_LINES:

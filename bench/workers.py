@@ -119,8 +119,9 @@ def phases() -> dict:
     def show_version():
         from iosfw.clock import Clock
         from iosfw.cli.session import Session
+        from iosfw.device import Device
         router, store = booted
-        session = Session(router, store, Clock(), privileged=True)
+        session = Session(Device(router, store, Clock()), privileged=True)
         with contextlib.redirect_stdout(io.StringIO()):
             main.run_commands(session, ["show version"])
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
@@ -60,7 +61,7 @@ def seed_router():
 @pytest.fixture
 def session(seed_router, tmp_path):
     """Privileged EXEC on the seed router, saving to tmp_path/startup-config."""
-    return Session(seed_router, StartupStore(tmp_path / "startup-config"), Clock(),
+    return Session(Device(seed_router, StartupStore(tmp_path / "startup-config"), Clock()),
                    privileged=True)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore
 from iosfw.clock import Clock
@@ -286,7 +287,7 @@ def test_each_diagnostic_quotes_the_line_it_names(corpus_path):
 ])
 def test_show_commands_answer_on_every_corpus_router(corpus_path, command, tmp_path):
     router = load_file(corpus_path).router
-    session = Session(router, StartupStore(tmp_path / "startup-config"), Clock(), privileged=True)
+    session = Session(Device(router, StartupStore(tmp_path / "startup-config"), Clock()), privileged=True)
     reply = session.execute(command)
     assert not reply.error, reply.output
 

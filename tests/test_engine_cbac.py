@@ -56,12 +56,12 @@ def test_the_rule_line_that_inspects_a_first_packet(packet, rule, expected):
 def test_tcp_handshake_opens_the_session_and_counts_bytes_both_ways():
     table, rules = table_and_rules(SEED_RULES)
     s = opened(table, rules, tcp(SYN))
-    assert s.state == OPENING and len(table.half_open()) == 1
+    assert s.state == OPENING and len(table.half_open) == 1
     found, from_initiator = table.find(tcp(SYN | ACK, back=True))
     assert found is s and not from_initiator
     table.seen(s, tcp(SYN | ACK, back=True), False, 0.1)
     table.seen(s, tcp(ACK), True, 0.2)
-    assert s.state == OPEN and not table.half_open()
+    assert s.state == OPEN and not table.half_open
     table.seen(s, tcp(ACK, length=100), True, 1.0)
     table.seen(s, tcp(ACK, back=True, length=300), False, 1.1)
     assert (s.bytes_initiator, s.bytes_responder) == (60, 260)   # payload, not headers

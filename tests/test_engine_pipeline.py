@@ -68,7 +68,7 @@ def test_inside_host_query_opens_a_udp_session_that_lets_the_answer_back(engine)
 def test_an_answer_after_the_session_timed_out_is_denied(engine):
     engine.forward(Packet.udp(HOST5, DNS, 5353, 53), "Ethernet2/1", 0.0)
     back = engine.forward(Packet.udp(DNS, HOST5_GLOBAL, 53, 5353), "Ethernet2/0", 10.0)
-    assert [c.reason for c in back.closed] == ["idle"]      # dns-timeout 5 s
+    assert [e.reason for e in back.events if hasattr(e, "reason")] == ["idle"]  # dns-timeout 5 s
     assert not back.forwarded and phases(back) == [("inbound-acl", "implicit-deny")]
 
 

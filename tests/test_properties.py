@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.parser.grammar import keywords_of
 from iosfw.cli.startup import StartupStore, builtin_text
@@ -1170,7 +1171,7 @@ def test_session_never_raises_in_any_mode(nvram_dir, generated):
     if store_path.exists():
         store_path.unlink()
     router = load_text(seed_text(), "3640-123.cfg").router
-    session = Session(router, StartupStore(store_path), Clock(), privileged=mode != "user")
+    session = Session(Device(router, StartupStore(store_path), Clock()), privileged=mode != "user")
     for command in MODE_PATHS[mode]:
         assert not session.execute(command).error, command
     assert session.mode == mode

@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
@@ -37,7 +38,7 @@ def make(tmp_path):
     def build(privileged: bool = True, store: StartupStore | None = None) -> Session:
         router = load_text(builtin_text(), "3640-123.cfg").router
         store = store or StartupStore(tmp_path / "nvram" / "startup-config")
-        return Session(router, store, Clock(), privileged=privileged)
+        return Session(Device(router, store, Clock()), privileged=privileged)
     return build
 
 

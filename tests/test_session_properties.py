@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from iosfw.device import Device
 from iosfw.cli.help import entries
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
@@ -184,7 +185,7 @@ def _answer(draw, reply, session: Session):
 def test_typed_lines_never_raise_and_a_refused_line_changes_nothing(nvram, mode, data):
     store = StartupStore(nvram / f"startup-config-{next(_store_names)}")
     router = load_text(_seed_text(), "3640-123.cfg").router
-    session = Session(router, store, Clock(), privileged=mode != "user")
+    session = Session(Device(router, store, Clock()), privileged=mode != "user")
     for command in MODE_PATHS[mode]:
         assert not session.execute(command).error, command
     assert session.mode == mode

@@ -18,6 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
@@ -208,7 +209,7 @@ def privileged(console) -> Console:
 def seed_output(command: str) -> list[str]:
     """What a fresh built-in router prints for an EXEC command (the Session's own answer)."""
     router = load_text(builtin_text(), "3640-123.cfg").router
-    session = Session(router, StartupStore(Path(os.devnull) / "none"), Clock(), privileged=True)
+    session = Session(Device(router, StartupStore(Path(os.devnull) / "none"), Clock()), privileged=True)
     return [line.rstrip() for line in session.execute(command).output.splitlines()]
 
 

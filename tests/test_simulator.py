@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
@@ -27,7 +28,7 @@ def test_seed_scenario_replays_to_its_golden_transcript(tmp_path):
 
 def seed_session(tmp_path) -> Session:
     router = load_text(builtin_text()).router
-    return Session(router, StartupStore(tmp_path / "startup"), Clock(), privileged=True)
+    return Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
 
 
 def test_show_ip_inspect_all_ends_with_the_sessions(tmp_path):
@@ -64,6 +65,6 @@ def test_simulate_is_offered_by_help_as_iosfws_own_command(tmp_path):
 
 def test_a_source_no_interface_leads_to_is_refused(tmp_path):
     router = load_text("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n").router
-    s = Session(router, StartupStore(tmp_path / "startup"), Clock(), privileged=True)
+    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
     reply = s.execute("simulate udp 192.0.2.9 1 10.0.0.9 53")
     assert reply.error and "no route back to that source" in reply.output

@@ -106,17 +106,18 @@ def run_script(session, stream) -> int:
 def main(argv=None) -> int:
     args = _arguments(argv)
     from ..clock import Clock
+    from ..device import Device
     from .session import Session
 
     router, store = boot(args.config)
     if args.commands:
-        session = Session(router, store, Clock(), privileged=True, as_json=args.json)
+        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
         return run_commands(session, args.commands)
     if not sys.stdin.isatty():
-        session = Session(router, store, Clock(), privileged=True, as_json=args.json)
+        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
         return run_script(session, sys.stdin)
     from .shell import run_shell
-    return run_shell(Session(router, store, Clock(live=True), as_json=args.json))
+    return run_shell(Session(Device(router, store, Clock(live=True)), as_json=args.json))
 
 
 if __name__ == "__main__":

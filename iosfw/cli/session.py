@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
+from .. import syslog
 from ..clock import Clock
 from ..config import model as m
 from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
 from ..config.names import int_to_ip, ip_to_int
 from ..config.secrets import type5_check, type7_decode
+from ..device import Device
 from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
 from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
 from ..parser.tree import Token, Tree
 from ..parser.words import CommandError, parse, split_words
 from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system, traffic
-from ..timestamps import prefix
 from .filters import apply_filter
 from .help import complete as help_complete
 from .help import listing as help_listing
@@ -74,22 +75,38 @@ def _session_facts(sessions) -> list[dict]:
 
 
 class Session:
-    def __init__(self, router: m.Router, store: StartupStore, clock: Optional[Clock] = None,
-                 privileged: bool = False, as_json: bool = False, line_name: str = "console"):
-        self.router = router
-        self.store = store
-        self.clock = clock or Clock()
-        self.cfg = Configurator(router)
+    def __init__(self, device: Device, privileged: bool = False, as_json: bool = False,
+                 line_name: str = "console", peer: str = ""):
+        self.device = device
+        self.cfg = Configurator(device.router)
         self.privileged = privileged
         self.configuring = False
         self.as_json = as_json
-        self.line_name = line_name
+        self.line_name = line_name          # "console", or "vty0" ... "vty4"
+        self.peer = peer                    # a vty's remote address, for `by vty0 (addr)`
+        self.monitor = False                # `terminal monitor`
         self.password_tries = 0
         self.terminal_length = 24
         self.terminal_width = 80
         self.history: list[str] = []
         self.history_size = 10
-        self._engine: Optional[Engine] = None
+        self.log_seen = device.log.seq      # the log messages this line has been shown
+
+    @property
+    def router(self) -> m.Router:
+        return self.device.router
+
+    @property
+    def store(self) -> StartupStore:
+        return self.device.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.device.clock
+
+    @property
+    def engine(self) -> Engine:
+        return self.device.engine
 
     # ------------------------------------------------------------------ state
     @property
@@ -106,7 +123,14 @@ class Session:
 
     # ------------------------------------------------------------------ entry point
     def execute(self, line: str) -> Reply:
-        """Run one typed line; never raises for anything the user typed."""
+        """Run one typed line; never raises for anything the user typed. Log messages that
+        came up meanwhile follow the output, on the lines that show them."""
+        self.device.tick()
+        reply = self._execute(line)
+        reply.output += self.pending_messages()
+        return reply
+
+    def _execute(self, line: str) -> Reply:
         if not line.strip() or line.lstrip().startswith("!"):
             return Reply()
         self.history.append(line.strip())
@@ -116,6 +140,20 @@ class Session:
             except ConfigError as err:
                 return Reply(self.config_error_text(line, err), error=True)
         return self._exec_line(line, self.prompt())
+
+    def pending_messages(self) -> str:
+        """The log messages this line shows and has not shown yet: all of them at the level
+        `logging console` allows on the console; on a vty only after `terminal monitor`."""
+        log = self.device.log
+        fresh = log.since(self.log_seen)
+        self.log_seen = log.seq
+        if self.line_name == "console":
+            level = syslog.console_level(self.router)
+        else:
+            level = syslog.monitor_level(self.router) if self.monitor else None
+        if level is None:
+            return ""
+        return "".join(msg.text + "\n" for msg in fresh if msg.severity <= level)
 
     def _exec_line(self, line: str, prompt: str) -> Reply:
         """An EXEC command; `prompt` is what stands before `line` on screen, for the caret."""
@@ -178,10 +216,12 @@ class Session:
         if tree_name == "end":
             self.cfg.leave()
             self.configuring = False
-            return Reply(self.log_line("%SYS-5-CONFIG_I: Configured from " + self._by()))
+            self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
+            return Reply()
         if tree_name == "exit" and self.cfg.context.mode == "config":
             self.configuring = False
-            return Reply(self.log_line("%SYS-5-CONFIG_I: Configured from " + self._by()))
+            self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
+            return Reply()
         before = copy.deepcopy((self.router, self.cfg.context))
         try:
             execute(self.cfg, line)
@@ -190,16 +230,8 @@ class Session:
         except BaseException:
             self._restore(before)  # a command applies whole or not at all
             raise
-        if self._engine is not None:
-            self._engine.refresh()
+        self.device.configured()
         return Reply()
-
-    @property
-    def engine(self) -> Engine:
-        """The forwarding state; built on first use, rebuilt after configuration changes."""
-        if self._engine is None:
-            self._engine = Engine(self.router)
-        return self._engine
 
     # ------------------------------------------------------------------ simulator (iosfw)
     def exec_sim_packet(self, t) -> Reply:
@@ -210,12 +242,11 @@ class Session:
         if ingress is None:
             return Reply(f"% (iosfw) no interface leads to {int_to_ip(packet.src)}: "
                          "no route back to that source\n", error=True)
-        outcome = self.engine.forward(packet, ingress, self.clock.uptime())
+        outcome = self.device.forward(packet, ingress)
         return Reply(traffic.trace_text(outcome) if trace else traffic.result_text(outcome) + "\n")
 
     def exec_sim_clock_advance(self, t) -> Reply:
-        self.clock.advance(int(first(t, "SECONDS")))
-        self.engine.sessions.expire(self.clock.uptime())
+        self.device.advance(int(first(t, "SECONDS")))
         return Reply()
 
     def _restore(self, snapshot) -> None:
@@ -224,12 +255,9 @@ class Session:
         self.cfg.context = context
 
     def _by(self) -> str:
-        return "console by console" if self.line_name == "console" else \
-            f"console by {self.line_name}"
-
-    def log_line(self, message: str) -> str:
-        stamp = prefix(self.router.timestamps.get("log"), self.clock, self.router.clock_timezone)
-        return f"{stamp}{message}\n"
+        if self.line_name == "console":
+            return "console by console"
+        return f"console by {self.line_name}" + (f" ({self.peer})" if self.peer else "")
 
     # ------------------------------------------------------------------ EXEC
     def _exec(self, tree: Tree) -> Reply:
@@ -327,7 +355,7 @@ class Session:
         self.cfg.leave()
         self.configuring, self.privileged = False, False
         self.history.clear()
-        self.clock.restart()
+        self.device.reloaded()
         return Reply(f"\n{self.router.hostname} con0 is now available\n\n\n\n"
                      "Press RETURN to get started.\n\n")
 

@@ -65,6 +65,7 @@ class Session:
     fins: set = field(default_factory=set)   # who has sent FIN: "initiator", "responder"
     idle: int = 3600                   # the idle timeout of the rule line that opened it
     deadline: float = 0.0
+    audit: bool = False                # audit trail on for the rule line that opened it
 
     @property
     def key(self) -> tuple:
@@ -82,6 +83,10 @@ class SessionTable:
     def __init__(self, globals_: m.InspectGlobals):
         self.globals = globals_
         self.sessions: dict[tuple, Session] = {}
+        # half-open sessions, oldest first, and the TCP ones by responder address: the
+        # thresholds count and delete them without scanning the table
+        self.half_open: dict[tuple, Session] = {}
+        self.half_open_by_host: dict[int, dict[tuple, Session]] = {}
         self._timers: list = []        # (deadline, n, key): lazily cancelled when reset
         self._ids = itertools.count()
         self._order = itertools.count()
@@ -118,8 +123,11 @@ class SessionTable:
             id=FIRST_ID + next(self._ids) * ID_STEP, protocol=line.protocol, ip_proto=packet.proto,
             initiator=initiator, responder=responder, interface=interface,
             direction=direction, rule=rule.name, created=now, last_heard=now,
-            idle=self.globals.timeout_for(line))
+            idle=self.globals.timeout_for(line), audit=self.globals.audit_for(line))
         self.sessions[session.key] = session
+        self.half_open[session.key] = session
+        if session.ip_proto == TCP:
+            self.half_open_by_host.setdefault(responder[0], {})[session.key] = session
         self.seen(session, packet, True, now)
         return session
 
@@ -135,10 +143,23 @@ class SessionTable:
             closed = self._tcp(session, packet, from_initiator)
             if closed:
                 return self.close(session, closed)
-        elif not from_initiator:
-            session.state = OPEN           # UDP/ICMP: open once the other side answers
+        elif not from_initiator and session.state == OPENING:
+            self._established(session)     # UDP/ICMP: open once the other side answers
         self._arm(session, now)
         return None
+
+    def _established(self, session: Session, state: str = OPEN) -> None:
+        if session.state == OPENING:
+            self._forget_half_open(session)
+        session.state = state
+
+    def _forget_half_open(self, session: Session) -> None:
+        self.half_open.pop(session.key, None)
+        per_host = self.half_open_by_host.get(session.responder[0])
+        if per_host is not None:
+            per_host.pop(session.key, None)
+            if not per_host:
+                del self.half_open_by_host[session.responder[0]]
 
     def _tcp(self, session: Session, packet, from_initiator: bool) -> str:
         flags = packet.tcp_flags
@@ -146,10 +167,10 @@ class SessionTable:
             return "rst"
         side = "initiator" if from_initiator else "responder"
         if session.state == OPENING and from_initiator and flags & ACK and not flags & SYN:
-            session.state = OPEN
+            self._established(session)
         if flags & FIN:
             session.fins.add(side)
-            session.state = CLOSING
+            self._established(session, CLOSING)
         return ""
 
     def _arm(self, session: Session, now: float) -> None:
@@ -167,7 +188,20 @@ class SessionTable:
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)
+        if session.state == OPENING:
+            self._forget_half_open(session)
         return Closed(session, reason)
+
+    def next_deadline(self) -> Optional[float]:
+        """When the next session timer runs out (stale timers dropped on the way)."""
+        timers = self._timers
+        while timers:
+            deadline, _, key = timers[0]
+            session = self.sessions.get(key)
+            if session is not None and session.deadline == deadline:
+                return deadline
+            heapq.heappop(timers)
+        return None
 
     def clear(self) -> list[Closed]:
         """`clear ip inspect session`: every session goes."""
@@ -187,8 +221,6 @@ class SessionTable:
         return out
 
     # ------------------------------------------------------------------ counts
-    def half_open(self) -> list[Session]:
-        return [s for s in self.sessions.values() if s.state == OPENING]
-
     def half_open_to(self, host: int) -> list[Session]:
-        return [s for s in self.half_open() if s.ip_proto == TCP and s.responder[0] == host]
+        """Half-open TCP sessions to `host`, oldest first."""
+        return list(self.half_open_by_host.get(host, {}).values())

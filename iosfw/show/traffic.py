@@ -53,6 +53,19 @@ def packet_text(p: Packet) -> str:
     return f"ip proto {p.proto} {int_to_ip(p.src)} -> {int_to_ip(p.dst)}"
 
 
+def _endpoint(address: tuple[int, int], entry) -> str:
+    """An address, with its port when PAT changed the port."""
+    if entry.inside_global[1] != entry.inside_local[1]:
+        return f"{int_to_ip(address[0])}:{address[1]}"
+    return int_to_ip(address[0])
+
+
+def _nat_kind(entry) -> str:
+    if entry.map_id == 0:
+        return "static"
+    return "dynamic" if entry.parent is not None or entry.proto == 0 else "overload"
+
+
 def _step_text(step: Step, outcome: Outcome) -> str:
     s = step.subject
     if step.phase in ("inbound-acl", "outbound-acl"):
@@ -66,13 +79,17 @@ def _step_text(step: Step, outcome: Outcome) -> str:
     if step.phase == "nat-in":
         if s is None:
             return "NAT outside->inside: no translation for the destination"
-        return (f"NAT outside->inside: destination {int_to_ip(s.global_ip)} becomes "
-                f"{int_to_ip(s.local_ip)} (static)")
+        e = s.entry
+        return (f"NAT outside->inside: destination {_endpoint(e.inside_global, e)} becomes "
+                f"{_endpoint(e.inside_local, e)} ({_nat_kind(e)})")
     if step.phase == "nat-out":
+        if step.verdict == "no-address":
+            return f"NAT inside->outside: no address left in {s}, so the packet is dropped"
         if s is None:
             return "NAT inside->outside: no translation for the source"
-        return (f"NAT inside->outside: source {int_to_ip(s.local_ip)} becomes "
-                f"{int_to_ip(s.global_ip)} (static)")
+        e = s.entry
+        return (f"NAT inside->outside: source {_endpoint(e.inside_local, e)} becomes "
+                f"{_endpoint(e.inside_global, e)} ({_nat_kind(e)})")
     if step.phase == "routing":
         if step.verdict == "no-route":
             return "routing: no route to the destination"
@@ -81,6 +98,9 @@ def _step_text(step: Step, outcome: Outcome) -> str:
             return f"routing: {net} is directly connected, {s.interface}"
         return f"routing: {net} via {int_to_ip(s.next_hop)}" if s.next_hop is not None else \
             f"routing: {net} is directly connected, {s.interface}"
+    if step.phase == "inspection" and step.verdict == "blocked":
+        return (f"inspection: new TCP connections to host {int_to_ip(s)} are blocked "
+                "(half-open limit per host)")
     if step.phase == "inspection":
         return (f"inspection {s.rule} {s.direction} on {s.interface}: session {s.id:X} opened, "
                 f"{s.protocol} {s.state}")
