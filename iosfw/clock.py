@@ -31,6 +31,13 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.uptime_offset += seconds
 
+    def advance_to(self, uptime: float) -> None:
+        """Move on to exactly `uptime` (timers compare equal to their deadlines)."""
+        if uptime > self.uptime():
+            self.uptime_offset += uptime - self.uptime()
+            if not self.live:
+                self.uptime_offset = uptime
+
     @property
     def authoritative(self) -> bool:
         return self.set_at is not None

@@ -63,11 +63,11 @@ class Device:
             due = self._engine.next_deadline(self.now())
             if due is None or due > end:
                 break
-            self.clock.advance(max(0.0, due - self.now()))
+            self.clock.advance_to(due)
             self.tick()
             if self._engine.next_deadline(self.now()) == due:
                 break                       # nothing fired: do not spin
-        self.clock.advance(max(0.0, end - self.now()))
+        self.clock.advance_to(end)
         self.tick()
 
     # ------------------------------------------------------------------ logging

@@ -18,6 +18,12 @@ def _arguments(argv):
                         help="run COMMAND in privileged EXEC and print its output (repeatable)")
     parser.add_argument("--json", action="store_true",
                         help="print show commands as structured data")
+    parser.add_argument("--script", metavar="SCENARIO",
+                        help="replay SCENARIO (a file of shell lines) and print the transcript; "
+                             "a line the router refuses stops the replay with status 1")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="with --script: report refused lines and go on (status 1 at the "
+                             "end)")
     return parser.parse_args(argv)
 
 
@@ -81,26 +87,53 @@ def _caret_from(session, command, output):
     return first[shift:] + "\n" + rest
 
 
-def run_script(session, stream) -> int:
+def run_script(session, stream, name: str | None = None, keep_going: bool = True) -> int:
+    """Replay shell lines and print what the console would show, prompt and command included.
+    Piped in (no `name`), a refused command is part of the transcript, as on a console; from
+    `--script`, it is reported as NAME:LINE on stderr and stops the replay unless
+    `keep_going`. Questions (`[confirm]`) take the next line as their answer."""
     from .session import Reply
 
-    """Commands from a pipe: print what the console would show, prompt and command included.
-    Like a console, a refused command is part of the transcript, not a failure of the run."""
+    status, number = 0, 0
     for raw in stream:
+        number += 1
         line = raw.rstrip("\r\n")
-        sys.stdout.write(session.prompt() + line + "\n")
+        prompt = session.prompt()
+        sys.stdout.write(prompt + line + "\n")
         reply = guarded(session, line)
         while reply.ask:
             sys.stdout.write(reply.output + reply.ask.prompt + "\n")
             typed = stream.readline()
+            number += 1
             if not typed:
                 reply = Reply()
                 break
             reply = reply.ask.answer(typed.rstrip("\r\n"))
         sys.stdout.write(reply.output)
+        if reply.error and name is not None:
+            status = 1
+            sys.stdout.flush()
+            where = f"{name}:{number}:{_caret_column(reply.output, prompt)}"
+            print(f"{where} {_first_message(reply.output)}", file=sys.stderr)
+            if not keep_going:
+                break
         if reply.closed:
             break
-    return 0
+    return status
+
+
+def _caret_column(output: str, prompt: str) -> str:
+    """`COLUMN:` (1-based, in the script line) when the error has a caret, else ""."""
+    for line in output.splitlines():
+        if line.strip() == "^":
+            return f"{line.index('^') - len(prompt) + 1}:"
+    return ""
+
+
+def _first_message(output: str) -> str:
+    """The line that says what was wrong (`% Invalid input ...`), not the caret above it."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return next((line for line in lines if line.startswith("%")), lines[0] if lines else "")
 
 
 def main(argv=None) -> int:
@@ -113,6 +146,15 @@ def main(argv=None) -> int:
     if args.commands:
         session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
         return run_commands(session, args.commands)
+    if args.script:
+        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
+        try:
+            stream = open(args.script, encoding="utf-8")
+        except OSError as err:
+            print(f"iosfw: {args.script}: {err.strerror}", file=sys.stderr)
+            return 1
+        with stream:
+            return run_script(session, stream, args.script, args.keep_going)
     if not sys.stdin.isatty():
         session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
         return run_script(session, sys.stdin)

@@ -7,63 +7,30 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from typing import Optional
 
 from .. import syslog
 from ..clock import Clock
 from ..config import model as m
 from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
-from ..config.names import int_to_ip, ip_to_int
+from ..config.names import int_to_ip
 from ..config.secrets import type5_check, type7_decode
 from ..device import Device
-from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
 from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
-from ..parser.tree import Token, Tree
+from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
-from ..show import access_lists, inspect, interfaces, nat, routes, running_config, system, traffic
+from ..show import (access_lists, inspect, interfaces, logging, nat, routes, running_config,
+                    system, traffic)
 from .filters import apply_filter
 from .help import complete as help_complete
 from .help import listing as help_listing
+from .reply import Ask, Reply
+from .simulator import Simulator
 from .startup import StartupStore
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
-
-
-@dataclass
-class Ask:
-    """A question the router asks before it can answer (`Password:`, `[confirm]`)."""
-    prompt: str
-    answer: Callable[[str], "Reply"]
-    secret: bool = False         # read without echo
-
-
-@dataclass
-class Reply:
-    output: str = ""
-    error: bool = False
-    ask: Optional[Ask] = None    # the front end prints ask.prompt, reads a line, calls ask.answer
-    closed: bool = False         # the session ended (exit from EXEC)
-
-
-_TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rst": RST,
-              "psh-ack": PSH | ACK}
-
-
-def _packet_of(t: Tree) -> Packet:
-    """The packet a `simulate tcp|udp|icmp ...` command describes."""
-    ips = [ip_to_int(str(x)) for x in tokens(t, "IPADDR")]
-    payload = int(first(t, "COUNT") or 0)
-    if t.data == "sim_icmp":
-        kind = 8 if first(t, "ICMP_KIND") == "echo" else 0
-        return Packet.icmp(ips[0], ips[1], kind, length=28 + payload)
-    ports = [int(x) for x in tokens(t, "PORT_NUM")]
-    if t.data == "sim_udp":
-        return Packet.udp(ips[0], ips[1], ports[0], ports[1], length=28 + payload)
-    flags = _TCP_FLAGS[first(t, "TCP_FLAGS") or "syn"]
-    return Packet.tcp(ips[0], ips[1], ports[0], ports[1], flags, length=40 + payload)
 
 
 def _session_facts(sessions) -> list[dict]:
@@ -91,6 +58,7 @@ class Session:
         self.history: list[str] = []
         self.history_size = 10
         self.log_seen = device.log.seq      # the log messages this line has been shown
+        self.simulator = Simulator(device)
 
     @property
     def router(self) -> m.Router:
@@ -233,22 +201,6 @@ class Session:
         self.device.configured()
         return Reply()
 
-    # ------------------------------------------------------------------ simulator (iosfw)
-    def exec_sim_packet(self, t) -> Reply:
-        head = t.children[0]
-        trace = isinstance(head, Token) and head.type == "SIM_TRACE"
-        packet = _packet_of(t.children[-1])
-        ingress = self.engine.ingress_for(packet.src)
-        if ingress is None:
-            return Reply(f"% (iosfw) no interface leads to {int_to_ip(packet.src)}: "
-                         "no route back to that source\n", error=True)
-        outcome = self.device.forward(packet, ingress)
-        return Reply(traffic.trace_text(outcome) if trace else traffic.result_text(outcome) + "\n")
-
-    def exec_sim_clock_advance(self, t) -> Reply:
-        self.device.advance(int(first(t, "SECONDS")))
-        return Reply()
-
     def _restore(self, snapshot) -> None:
         router, context = snapshot
         self.router.__dict__.update(router.__dict__)
@@ -271,8 +223,9 @@ class Session:
         name, _, cmd = unwrap(tree)
         if name.startswith("show_"):
             return self._show(name, cmd)
-        handler = getattr(self, "exec_" + name)
-        return handler(cmd)
+        if name.startswith("sim_"):
+            return getattr(self.simulator, name)(cmd)
+        return getattr(self, "exec_" + name)(cmd)
 
     def exec_enable(self, t) -> Reply:
         if self.privileged:
@@ -395,6 +348,38 @@ class Session:
         self.terminal_width = int(first(t, "WIDTH"))
         return Reply()
 
+    def exec_terminal_monitor(self, t) -> Reply:
+        self.monitor = True
+        return Reply()
+
+    def exec_terminal_no_monitor(self, t) -> Reply:
+        self.monitor = False
+        return Reply()
+
+    # ------------------------------------------------------------------ clear
+    def exec_clear_access_list_counters(self, t) -> Reply:
+        name = " ".join(words(t.children[0])) if t.children else None
+        for acl_name, acl in self.router.access_lists.items():
+            if name is None or acl_name == name:
+                for entry in acl.entries:
+                    entry.matches = 0
+        return Reply()
+
+    def exec_clear_ip_inspect_session(self, t) -> Reply:
+        self.device.record(self.engine.clear_sessions())
+        return Reply()
+
+    def exec_clear_ip_nat_translation(self, t) -> Reply:
+        self.engine.nat.clear()
+        return Reply()
+
+    def exec_clear_logging(self, t) -> Reply:
+        def confirm(answer: str) -> Reply:
+            if answer.strip().lower() in ("", "y", "yes"):
+                self.device.log.clear_buffer()
+            return Reply()
+        return Reply(ask=Ask("Clear logging buffer [confirm]", confirm))
+
     def exec_clock_set(self, t) -> Reply:
         hh, mm, ss = (int(x) for x in first(t, "CLOCK_TIME").split(":"))
         day, year = int(first(t, "DAY")), int(first(t, "YEAR"))
@@ -442,7 +427,16 @@ class Session:
         if name == "show_ip_interface_brief":
             return self._out(interfaces.text(r), lambda: interfaces.facts(r))
         if name == "show_ip_nat_translations":
-            return self._out(nat.translations_text(r), lambda: nat.facts(r))
+            table, now = self.engine.nat, self.clock.uptime()
+            verbose = first(t, "VERBOSE") is not None
+            return self._out(nat.translations_text(table, verbose, now), lambda: nat.facts(table))
+        if name == "show_ip_nat_statistics":
+            table = self.engine.nat
+            return self._out(nat.statistics_text(r, table),
+                             lambda: nat.statistics_facts(r, table))
+        if name == "show_logging":
+            log = self.device.log
+            return self._out(logging.text(r, log), lambda: logging.facts(r, log))
         if name == "show_ip_route":
             return self._out(routes.text(r), lambda: routes.facts(r))
         if name == "show_version":

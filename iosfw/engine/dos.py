@@ -34,7 +34,7 @@ class DosGuard:
 
     def rate(self, now: float) -> int:
         """New half-open sessions in the last minute."""
-        while self.created and self.created[0] <= now - WINDOW:
+        while self.created and self.created[0] + WINDOW <= now:
             self.created.popleft()
         return len(self.created)
 

@@ -1,0 +1,165 @@
+"""The `simulate` commands (iosfw's own): packets, TCP connections and SYN floods from simulated
+hosts, put through the shared Device on its virtual clock.
+
+A host arrives on the interface the routing table points to for its address. For a connection
+the server's side is what the client's first packet became on the way through (after NAT), so
+`simulate send ... reply` and `close` answer from the server's real address."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config.apply import first, tokens
+from ..config.names import int_to_ip, ip_to_int
+from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
+from ..parser.tree import Token
+from ..show import traffic
+from .reply import Reply
+
+TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rst": RST,
+             "psh-ack": PSH | ACK}
+MAX_FLOOD = 1_000_000
+FIRST_FLOOD_PORT = 1024
+
+
+def packet_of(t) -> Packet:
+    """The packet a `simulate tcp|udp|icmp ...` command describes."""
+    ips = [ip_to_int(str(x)) for x in tokens(t, "IPADDR")]
+    payload = int(first(t, "COUNT") or 0)
+    if t.data == "sim_icmp":
+        kind = 8 if first(t, "ICMP_KIND") == "echo" else 0
+        return Packet.icmp(ips[0], ips[1], kind, length=28 + payload)
+    ports = [int(x) for x in tokens(t, "PORT_NUM")]
+    if t.data == "sim_udp":
+        return Packet.udp(ips[0], ips[1], ports[0], ports[1], length=28 + payload)
+    flags = TCP_FLAGS[first(t, "TCP_FLAGS") or "syn"]
+    return Packet.tcp(ips[0], ips[1], ports[0], ports[1], flags, length=40 + payload)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Both ends of a simulated TCP connection: the client's packet as sent, and the server's
+    view of it (where its answers start, and on which interface they arrive)."""
+    client: Packet
+    client_ingress: str
+    server: Packet          # the client's SYN as it reached the server
+    server_ingress: str     # the interface the server's answers arrive on
+
+
+def _traced(t) -> bool:
+    head = t.children[0] if t.children else None
+    return isinstance(head, Token) and head.type == "SIM_TRACE"
+
+
+class Simulator:
+    def __init__(self, device):
+        self.device = device
+        self.connections: dict[tuple, Connection] = {}
+
+    # ------------------------------------------------------------------ one packet
+    def _send(self, packet: Packet, trace: bool, out: list[str], ingress: str = ""):
+        ingress = ingress or self.device.engine.ingress_for(packet.src)
+        if ingress is None:
+            out.append(f"% (iosfw) no interface leads to {int_to_ip(packet.src)}: "
+                       "no route back to that source\n")
+            return None
+        outcome = self.device.forward(packet, ingress)
+        out.append(traffic.trace_text(outcome) if trace else traffic.result_text(outcome) + "\n")
+        return outcome
+
+    def sim_packet(self, t) -> Reply:
+        out: list[str] = []
+        outcome = self._send(packet_of(t.children[-1]), _traced(t), out)
+        return Reply("".join(out), error=outcome is None)
+
+    def sim_clock_advance(self, t) -> Reply:
+        self.device.advance(int(first(t, "SECONDS")))
+        return Reply()
+
+    # ------------------------------------------------------------------ connections
+    @staticmethod
+    def _ends(t) -> tuple:
+        (a, b), (ap, bp) = [ip_to_int(str(x)) for x in tokens(t, "IPADDR")], \
+            [int(x) for x in tokens(t, "PORT_NUM")]
+        return a, ap, b, bp
+
+    def _client(self, key: tuple, flags: int, payload: int = 0) -> Packet:
+        a, ap, b, bp = key
+        return Packet.tcp(a, b, ap, bp, flags, length=40 + payload)
+
+    @staticmethod
+    def _answer(conn: Connection, flags: int, payload: int = 0) -> Packet:
+        s = conn.server
+        return Packet.tcp(s.dst, s.src, s.dport, s.sport, flags, length=40 + payload)
+
+    def sim_connection(self, t) -> Reply:
+        verb = str(t.children[1 if _traced(t) else 0].children[0])
+        key, trace, out = self._ends(t), _traced(t), []
+        if verb == "connect":
+            syn = self._client(key, SYN)
+            first_leg = self._send(syn, trace, out)
+            if first_leg is None or not first_leg.forwarded:
+                return Reply("".join(out))
+            conn = Connection(syn, first_leg.ingress, first_leg.out_packet, first_leg.egress)
+            self.connections[key] = conn
+            answer = self._send(self._answer(conn, SYN | ACK), trace, out, conn.server_ingress)
+            if answer.forwarded:
+                self._send(self._client(key, ACK), trace, out, conn.client_ingress)
+            return Reply("".join(out))
+        conn = self.connections.pop(key, None)
+        if conn is None:
+            return self._unknown(key)
+        closing = self._send(self._client(key, FIN | ACK), trace, out, conn.client_ingress)
+        if closing.forwarded:
+            answer = self._send(self._answer(conn, FIN | ACK), trace, out, conn.server_ingress)
+            if answer.forwarded:
+                self._send(self._client(key, ACK), trace, out, conn.client_ingress)
+        return Reply("".join(out))
+
+    def sim_send(self, t) -> Reply:
+        key, trace, out = self._ends(t), _traced(t), []
+        size = int(first(t, "COUNT"))
+        conn = self.connections.get(key)
+        if conn is None:
+            return self._unknown(key)
+        if first(t, "SIM_REPLY"):
+            self._send(self._answer(conn, PSH | ACK, size), trace, out, conn.server_ingress)
+        else:
+            self._send(self._client(key, PSH | ACK, size), trace, out, conn.client_ingress)
+        return Reply("".join(out))
+
+    @staticmethod
+    def _unknown(key: tuple) -> Reply:
+        a, ap, b, bp = key
+        return Reply(f"% (iosfw) no connection {int_to_ip(a)}:{ap} -> {int_to_ip(b)}:{bp}: "
+                     "open it with simulate connect\n", error=True)
+
+    # ------------------------------------------------------------------ floods
+    def sim_flood(self, t) -> Reply:
+        """N SYNs from one host (source ports counting up from 1024) at R per second of
+        virtual time; one summary line, then whatever the router logged meanwhile."""
+        src, dst = (ip_to_int(str(x)) for x in tokens(t, "IPADDR"))
+        dport, count, rate = int(first(t, "PORT_NUM")), int(first(t, "COUNT")), \
+            int(first(t, "RATE"))
+        if count > MAX_FLOOD:
+            return Reply(f"% (iosfw) at most {MAX_FLOOD} packets per flood\n", error=True)
+        ingress = self.device.engine.ingress_for(src)
+        if ingress is None:
+            return Reply(f"% (iosfw) no interface leads to {int_to_ip(src)}: "
+                         "no route back to that source\n", error=True)
+        verdicts: dict[str, int] = {}
+        forwarded, start = 0, self.device.now()
+        for n in range(count):
+            if n:
+                self.device.advance(start + n / rate - self.device.now())
+            sport = FIRST_FLOOD_PORT + n % (65536 - FIRST_FLOOD_PORT)
+            outcome = self.device.forward(Packet.tcp(src, dst, sport, dport, SYN), ingress)
+            if outcome.forwarded:
+                forwarded += 1
+            else:
+                why = traffic.result_text(outcome)
+                verdicts[why] = verdicts.get(why, 0) + 1
+        text = (f"flood: {count} SYN to {int_to_ip(dst)}:{dport} from {int_to_ip(src)} at "
+                f"{rate}/s over {(count - 1) / rate:.3f} s: {forwarded} forwarded, "
+                f"{count - forwarded} dropped\n")
+        text += "".join(f"  {n} {why}\n" for why, n in verdicts.items())
+        return Reply(text)
