@@ -198,6 +198,8 @@ class Engine:
             closed: list[Closed] = []
             admitted = self.dos.admit(local.proto, local.dst, now, outcome.events, closed)
             self._ended(closed, outcome.events)
+            for gone in closed:
+                outcome.step("thresholds", gone.reason, gone.session)
             if not admitted:
                 outcome.step("inspection", "blocked", local.dst)
                 return False

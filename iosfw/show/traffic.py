@@ -98,6 +98,10 @@ def _step_text(step: Step, outcome: Outcome) -> str:
             return f"routing: {net} is directly connected, {s.interface}"
         return f"routing: {net} via {int_to_ip(s.next_hop)}" if s.next_hop is not None else \
             f"routing: {net} is directly connected, {s.interface}"
+    if step.phase == "thresholds":
+        why = ("aggressive mode (half-open thresholds)" if step.verdict == "aggressive" else
+               f"host {int_to_ip(s.responder[0])} is over its half-open limit")
+        return f"thresholds: {why}: half-open session {s.id:X} deleted"
     if step.phase == "inspection" and step.verdict == "blocked":
         return (f"inspection: new TCP connections to host {int_to_ip(s)} are blocked "
                 "(half-open limit per host)")
