@@ -229,6 +229,21 @@ def bench_shell(rounds: int) -> dict:
     return figures
 
 
+def bench_path(quick: bool) -> dict:
+    import path_bench
+
+    sessions = 2_000 if quick else 100_000
+    heading(f"traffic path: Engine.forward with NAT + inspection, ACL 101 of 10 / 1,000 / "
+            f"10,000 entries, best of {3 if quick else 7} rounds")
+    figures = path_bench.measure(rounds=3 if quick else 7, memory_sessions=sessions)
+    print("\n".join(path_bench.report(figures)))
+    if not quick:
+        for what in ("new", "established"):
+            print(f"  profile: {what} path, 1,000 entries (cProfile, top 12 by tottime)")
+            print(path_bench.profile(what, packets=10_000, top=12))
+    return figures
+
+
 def describe_run() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -287,6 +302,7 @@ def main(argv=None) -> int:
         loading = bench_loading(n_lines, args.repeat, args.seed, env, tmp)
         bench_profile(loading["path"], n_lines, env)
         shell = bench_shell(50 if args.quick else 300)
+        path = bench_path(args.quick)
 
     s_ratio = startup["iosfw"] / startup["python"]
     l_ratio = loading["iosfw"] / loading["ccp"]
@@ -301,6 +317,8 @@ def main(argv=None) -> int:
     print(f"shell: `?` and Tab worst median {worst:.2f} ms (aim well under {SHELL_AIM_MS:g} ms), "
           f"{worst / shell['baseline_show_clock']:.1f}x a `show clock` "
           f"({shell['baseline_show_clock']:.3f} ms)")
+    import path_bench
+    print("\n".join(path_bench.summary(path)))
     print(f"context: python -c 'import iosfw.cli.main' {startup['import_main']:.3f} s; "
           f"{n_lines:,} lines, {startup_runs} start-up runs, best of {args.repeat} loads")
     return 0

@@ -81,6 +81,8 @@ def console_level(router) -> Optional[int]:
 
 
 def monitor_level(router) -> Optional[int]:
+    if router.logging_monitor_off:
+        return None
     return level_number(router.logging_monitor)
 
 

@@ -137,6 +137,10 @@ def _first_message(output: str) -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:
+        from ..remote.serve import main as serve
+        return serve(argv[1:])
     args = _arguments(argv)
     from ..clock import Clock
     from ..device import Device

@@ -21,8 +21,17 @@ from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
 from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
-from ..show import (access_lists, inspect, interfaces, logging, nat, routes, running_config,
-                    system, traffic)
+from ..show import (
+    access_lists,
+    inspect,
+    interfaces,
+    logging,
+    nat,
+    routes,
+    running_config,
+    system,
+    traffic,
+)
 from .filters import apply_filter
 from .help import complete as help_complete
 from .help import listing as help_listing
@@ -349,7 +358,7 @@ class Session:
         return Reply()
 
     def exec_terminal_monitor(self, t) -> Reply:
-        self.monitor = True
+        self.monitor, self.log_seen = True, self.device.log.seq   # from now on, not before
         return Reply()
 
     def exec_terminal_no_monitor(self, t) -> Reply:
@@ -444,6 +453,9 @@ class Session:
                              lambda: system.version_facts(r, self.clock))
         if name == "show_clock":
             return self._out(system.clock_text(self.clock), lambda: system.clock_facts(self.clock))
+        if name == "show_users":
+            from ..show import users
+            return self._out(users.text(self), lambda: users.facts(self))
         raise CommandError("invalid", name)
 
     def _out(self, text: str, facts) -> Reply:

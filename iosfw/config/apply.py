@@ -273,7 +273,9 @@ class Configurator:
         kind_tree = child(t, "ts_kind")
         kind = words(kind_tree)[0] if kind_tree else "debug"
         if negate:
-            self.router.timestamps[kind] = None
+            # a bare `no service timestamps` stops both debug and log stamps
+            for which in ([kind] if kind_tree else ["debug", "log"]):
+                self.router.timestamps[which] = None
             return "service"
         ts = m.Timestamps()
         if child(t, "ts_datetime") is not None:
@@ -709,6 +711,7 @@ class Configurator:
 
     def cmd_logging_monitor(self, t, negate):
         level = child(t, "log_level")
+        self.router.logging_monitor_off = negate and level is None
         self.router.logging_monitor = None if negate else (words(level)[0] if level else "")
         return "logging"
 

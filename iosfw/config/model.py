@@ -413,6 +413,7 @@ class Router:
     logging_console: Optional[str] = None     # level; "" = default, None = unset
     logging_monitor: Optional[str] = None
     logging_console_off: bool = False
+    logging_monitor_off: bool = False
     logging_hosts: list[str] = field(default_factory=list)
     clock_timezone: Optional[tuple[str, int, int]] = None
     preserved: list[Preserved] = field(default_factory=list)

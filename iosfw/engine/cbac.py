@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from ..config import model as m
+from .interner import Interner
 from .packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP
 
 OPENING, OPEN, CLOSING = "SIS_OPENING", "SIS_OPEN", "SIS_CLOSING"
@@ -36,18 +37,26 @@ def payload(packet) -> int:
     return max(0, packet.length - header)
 
 
-def flow_keys(packet) -> tuple[tuple, tuple]:
+def flow_key(proto: int, a_ip: int, a_port: int, b_ip: int, b_port: int) -> int:
+    """A flow as one integer (cheaper to keep and hash than nested tuples): protocol, both
+    ports (ICMP: the request type and 0) and both addresses."""
+    return proto | a_port << 8 | b_port << 25 | a_ip << 42 | b_ip << 74
+
+
+def flow_keys(packet) -> tuple[int, int]:
     """The session key if this packet comes from an initiator, and if it is a reply. ICMP
     sessions are keyed by the request type, which the reply names through its own type."""
     if packet.proto == ICMP:
-        request = ICMP_REPLIES.get(packet.icmp_type, -1)
-        return ((ICMP, (packet.src, packet.icmp_type), (packet.dst, 0)),
-                (ICMP, (packet.dst, request), (packet.src, 0)))
-    return ((packet.proto, (packet.src, packet.sport), (packet.dst, packet.dport)),
-            (packet.proto, (packet.dst, packet.dport), (packet.src, packet.sport)))
+        request = ICMP_REPLIES.get(packet.icmp_type, 0x1FFFF)
+        return (flow_key(ICMP, packet.src, packet.icmp_type, packet.dst, 0),
+                flow_key(ICMP, packet.dst, request, packet.src, 0))
+    proto, src, dst, sport, dport = packet.proto, packet.src, packet.dst, packet.sport, \
+        packet.dport
+    return (proto | sport << 8 | dport << 25 | src << 42 | dst << 74,
+            proto | dport << 8 | sport << 25 | dst << 42 | src << 74)
 
 
-@dataclass
+@dataclass(slots=True)
 class Session:
     id: int
     protocol: str                      # the inspection protocol: tcp, udp, icmp, smtp, ...
@@ -62,14 +71,11 @@ class Session:
     state: str = OPENING
     bytes_initiator: int = 0
     bytes_responder: int = 0
-    fins: set = field(default_factory=set)   # who has sent FIN: "initiator", "responder"
     idle: int = 3600                   # the idle timeout of the rule line that opened it
-    deadline: float = 0.0
+    deadline: float = 0.0              # when it expires unless a packet comes
+    armed: float = -1.0                # when its one timer-heap entry fires (-1: none)
     audit: bool = False                # audit trail on for the rule line that opened it
-
-    @property
-    def key(self) -> tuple:
-        return (self.ip_proto, self.initiator, self.responder)
+    key: int = 0                       # its table key (flow_key)
 
 
 @dataclass(frozen=True)
@@ -80,14 +86,15 @@ class Closed:
 
 
 class SessionTable:
-    def __init__(self, globals_: m.InspectGlobals):
+    def __init__(self, globals_: m.InspectGlobals, interner: Optional[Interner] = None):
         self.globals = globals_
+        self.shared = interner or Interner()
         self.sessions: dict[tuple, Session] = {}
         # half-open sessions, oldest first, and the TCP ones by responder address: the
         # thresholds count and delete them without scanning the table
         self.half_open: dict[tuple, Session] = {}
         self.half_open_by_host: dict[int, dict[tuple, Session]] = {}
-        self._timers: list = []        # (deadline, n, key): lazily cancelled when reset
+        self._timers: list = []        # (when, session id, session): one per session
         self._ids = itertools.count()
         self._order = itertools.count()
 
@@ -118,12 +125,17 @@ class SessionTable:
     # ------------------------------------------------------------------ life cycle
     def open(self, packet, rule: m.InspectRule, line: m.InspectProtocol, interface: str,
              direction: str, now: float) -> Session:
-        _, initiator, responder = flow_keys(packet)[0]
+        key = flow_keys(packet)[0]
+        if packet.proto == ICMP:
+            initiator, responder = (packet.src, packet.icmp_type), (packet.dst, 0)
+        else:
+            initiator, responder = (packet.src, packet.sport), (packet.dst, packet.dport)
+        initiator, responder = self.shared(initiator), self.shared(responder)
         session = Session(
             id=FIRST_ID + next(self._ids) * ID_STEP, protocol=line.protocol, ip_proto=packet.proto,
             initiator=initiator, responder=responder, interface=interface,
             direction=direction, rule=rule.name, created=now, last_heard=now,
-            idle=self.globals.timeout_for(line), audit=self.globals.audit_for(line))
+            idle=self.globals.timeout_for(line), audit=self.globals.audit_for(line), key=key)
         self.sessions[session.key] = session
         self.half_open[session.key] = session
         if session.ip_proto == TCP:
@@ -165,11 +177,9 @@ class SessionTable:
         flags = packet.tcp_flags
         if flags & RST:
             return "rst"
-        side = "initiator" if from_initiator else "responder"
         if session.state == OPENING and from_initiator and flags & ACK and not flags & SYN:
             self._established(session)
         if flags & FIN:
-            session.fins.add(side)
             self._established(session, CLOSING)
         return ""
 
@@ -183,8 +193,11 @@ class SessionTable:
             wait = g.dns_timeout
         else:
             wait = session.idle
-        session.deadline = now + wait
-        heapq.heappush(self._timers, (session.deadline, next(self._order), session.key))
+        session.deadline = deadline = now + wait
+        if session.armed < 0 or deadline < session.armed:
+            # one heap entry per session: a later deadline is picked up when it fires
+            session.armed = deadline
+            heapq.heappush(self._timers, (deadline, session.id, session))
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)
@@ -192,16 +205,26 @@ class SessionTable:
             self._forget_half_open(session)
         return Closed(session, reason)
 
-    def next_deadline(self) -> Optional[float]:
-        """When the next session timer runs out (stale timers dropped on the way)."""
+    def _due(self) -> Optional[Session]:
+        """The session whose heap entry is on top and still stands (stale entries dropped,
+        moved deadlines pushed back in)."""
         timers = self._timers
         while timers:
-            deadline, _, key = timers[0]
-            session = self.sessions.get(key)
-            if session is not None and session.deadline == deadline:
-                return deadline
-            heapq.heappop(timers)
+            when, _, session = timers[0]
+            if when != session.armed or self.sessions.get(session.key) is not session:
+                heapq.heappop(timers)          # closed, or superseded by an earlier entry
+                continue
+            if session.deadline > when:        # a packet moved its deadline on
+                session.armed = session.deadline
+                heapq.heapreplace(timers, (session.deadline, session.id, session))
+                continue
+            return session
         return None
+
+    def next_deadline(self) -> Optional[float]:
+        """When the next session timer runs out."""
+        session = self._due()
+        return None if session is None else session.deadline
 
     def clear(self) -> list[Closed]:
         """`clear ip inspect session`: every session goes."""
@@ -210,15 +233,15 @@ class SessionTable:
     def expire(self, now: float) -> list[Closed]:
         """Remove the sessions whose timer ran out by `now`, in the order they ran out."""
         out = []
-        while self._timers and self._timers[0][0] <= now:
-            deadline, _, key = heapq.heappop(self._timers)
-            session = self.sessions.get(key)
-            if session is None or session.deadline != deadline:
-                continue           # a later packet re-armed it, or it already closed
+        while True:
+            session = self._due()
+            if session is None or session.deadline > now:
+                return out
+            heapq.heappop(self._timers)
+            session.armed = -1.0
             reason = {OPENING: "synwait", CLOSING: "finwait"}.get(session.state, "idle") \
                 if session.ip_proto == TCP else "idle"
             out.append(self.close(session, reason))
-        return out
 
     # ------------------------------------------------------------------ counts
     def half_open_to(self, host: int) -> list[Session]:

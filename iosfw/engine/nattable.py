@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..config import model as m
+from .interner import Interner
 from .nat import StaticNat
 from .packet import FIN, ICMP, RST, SYN, TCP, UDP, Packet
 
@@ -24,20 +25,19 @@ DEFAULT_TIMEOUTS = {"timeout": 86400, "tcp-timeout": 86400, "udp-timeout": 300,
                     "dns-timeout": 60, "finrst-timeout": 60, "icmp-timeout": 60,
                     "syn-timeout": 60}
 PORT_RANGES = ((1, 511), (512, 1023), (1024, 65535))
+ICMP_IDS = ((0, 65535),)
 EXTENDED = (TCP, UDP, ICMP)
 
 Endpoint = tuple[int, int]          # (address, port); port 0 in simple entries
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     seq: int
     proto: int                      # 0: a simple (address-only) entry
     inside_global: Endpoint
     inside_local: Endpoint
-    outside_local: Endpoint
-    outside_global: Endpoint
-    static: bool
+    outside_local: Endpoint         # = outside global: iosfw has no outside translation
     created: float
     used: float
     timeout: Optional[int]          # idle seconds it lives; None: never
@@ -45,7 +45,17 @@ class Entry:
     parent: Optional["Entry"] = None
     children: int = 0
     tcp: str = ""                   # syn, open, finrst: which TCP timeout applies
-    deadline: float = 0.0
+    armed: float = -1.0             # when its one timer-heap entry fires (-1: none)
+    live: bool = True               # still in the table
+
+    @property
+    def outside_global(self) -> Endpoint:
+        return self.outside_local
+
+    @property
+    def static(self) -> bool:
+        """A static entry of the configuration (not a flow, not a lease)."""
+        return self.seq == 0
 
     @property
     def expires(self) -> Optional[float]:
@@ -64,16 +74,17 @@ class NoAddress(Exception):
 
 
 class NatTable:
-    def __init__(self, router: m.Router):
-        self.entries: dict[int, Entry] = {}          # by seq, in creation order
-        self.ext_in: dict[tuple, Entry] = {}         # (proto, inside local, outside local)
-        self.ext_out: dict[tuple, Entry] = {}        # (proto, inside global, outside global)
+    def __init__(self, router: m.Router, interner: Optional[Interner] = None):
+        self.shared = interner or Interner()
+        self.ext_in: dict[int, Entry] = {}           # _key(proto, inside local, outside)
+        self.ext_out: dict[int, Entry] = {}          # _key(proto, inside global, outside)
         self.simple_local: dict[int, Entry] = {}     # dynamic simple entries
         self.simple_global: dict[int, Entry] = {}
         self.ports: dict[tuple[int, int], set[int]] = {}   # (proto, global ip) -> ports used
         self._timers: list = []
         self._seq = itertools.count(1)
         self.hits = self.misses = self.expired = 0
+        self.pool_misses: dict[str, int] = {}         # allocations a pool could not make
         self.refresh(router)
 
     def refresh(self, router: m.Router) -> None:
@@ -87,24 +98,25 @@ class NatTable:
     def inside_view(self, p: Packet) -> Packet:
         """The packet's destination as inside local, without making or touching entries: how
         the router finds the session of a packet arriving from outside before its ACL."""
-        entry = self.ext_out.get((p.proto, (p.dst, _port(p, "dst")), (p.src, _port(p, "src"))))
+        entry = self.ext_out.get(_reply_key(p))
         if entry is not None:
             ip, port = entry.inside_local
         else:
             st = self.static._find(self.static.by_global, p.proto, p.dst, p.dport)
             simple = self.simple_global.get(p.dst) if st is None else None
             if st is not None:
-                ip, port = st.local_ip, st.local_port if st.protocol else p.dport
+                ip, port = st.local_ip, st.local_port if st.protocol else _port(p, "dst")
             elif simple is not None:
-                ip, port = simple.inside_local[0], p.dport
+                ip, port = simple.inside_local[0], _port(p, "dst")
             else:
                 return p
+        if p.proto == ICMP:
+            return replace(p, dst=ip, sport=port)
         return replace(p, dst=ip, dport=port if p.proto in (TCP, UDP) else p.dport)
 
     def to_inside(self, p: Packet, now: float) -> Optional[Translated]:
         """Outside->inside: the inside local address (and port) for a packet's destination."""
-        key = (p.proto, (p.dst, _port(p, "dst")), (p.src, _port(p, "src")))
-        entry = self.ext_out.get(key)
+        entry = self.ext_out.get(_reply_key(p))
         if entry is not None:
             self.hits += 1
             self._use(entry, p, now)
@@ -123,8 +135,7 @@ class NatTable:
     def to_outside(self, p: Packet, now: float, permits) -> Optional[Translated]:
         """Inside->outside: the inside global address (and port) for a packet's source.
         `permits(acl_name, packet)` asks a dynamic rule's access list."""
-        key = (p.proto, (p.src, _port(p, "src")), (p.dst, _port(p, "dst")))
-        entry = self.ext_in.get(key)
+        entry = self.ext_in.get(_key(p.proto, (p.src, _port(p, "src")), (p.dst, _port(p, "dst"))))
         if entry is not None:
             self.hits += 1
             self._use(entry, p, now)
@@ -155,15 +166,19 @@ class NatTable:
             self._touch(parent, now)
         if p.proto not in EXTENDED:
             return Translated(parent or _static_entry(local, glob), False)
-        outside = (p.dst, _port(p, "dst")) if outbound else (p.src, _port(p, "src"))
-        entry = Entry(next(self._seq), p.proto, glob, local, outside, outside, False, now, now,
-                      None, map_id, parent)
+        shared = self.shared
+        outside = shared((p.dst, _port(p, "dst")) if outbound else (p.src, _port(p, "src")))
+        if p.proto == ICMP and outside[1] != glob[1]:
+            outside = shared((outside[0], glob[1]))    # the far end sees the global id
+        local, glob = shared(local), shared(glob)
+        entry = Entry(next(self._seq), p.proto, glob, local, outside, now, now, None, map_id,
+                      parent)
         if parent is not None:
             parent.children += 1
-        self.entries[entry.seq] = entry
-        self.ext_in[(p.proto, local, outside)] = entry
-        self.ext_out[(p.proto, glob, outside)] = entry
-        self.ports.setdefault((p.proto, glob[0]), set()).add(glob[1])
+        self.ext_in[_key(p.proto, local, outside)] = entry
+        self.ext_out[_key(p.proto, glob, outside)] = entry
+        if map_id:      # ports PAT may not hand out again (static ports are not allocated)
+            self.ports.setdefault((p.proto, glob[0]), set()).add(glob[1])
         self._use(entry, p, now)
         return Translated(entry, True)
 
@@ -172,13 +187,14 @@ class NatTable:
         for address in self._pool_addresses(rule):
             if address not in self.simple_global and \
                     self.static.by_global.get((0, address, 0)) is None:
-                entry = Entry(next(self._seq), 0, (address, 0), (local_ip, 0), (0, 0), (0, 0),
-                              False, now, now, self.timeouts["timeout"], map_id)
-                self.entries[entry.seq] = entry
+                entry = Entry(next(self._seq), 0, (address, 0), (local_ip, 0), (0, 0), now, now,
+                              self.timeouts["timeout"], map_id)
                 self.simple_local[local_ip] = entry
                 self.simple_global[address] = entry
                 self._arm(entry)
                 return entry
+        self.misses += 1
+        self.pool_misses[rule.pool] = self.pool_misses.get(rule.pool, 0) + 1
         raise NoAddress(rule.pool)
 
     def _pat(self, rule: m.NatDynamic, p: Packet) -> Endpoint:
@@ -187,7 +203,7 @@ class NatTable:
         want = _port(p, "src")
         for address in self._pool_addresses(rule):
             used = self.ports.get((p.proto, address), set())
-            port = _free_port(want, used)
+            port = _free_port(want, used, p.proto)
             if port is not None:
                 return address, port
         raise NoAddress(rule.pool or rule.interface)
@@ -226,49 +242,62 @@ class NatTable:
         self._arm(entry)
 
     def _arm(self, entry: Entry) -> None:
-        if entry.expires is not None and entry.seq in self.entries:
-            entry.deadline = entry.expires
-            heapq.heappush(self._timers, (entry.deadline, entry.seq))
+        expires = entry.expires
+        if expires is None or not entry.live:
+            return
+        if entry.armed < 0 or expires < entry.armed:
+            # one heap entry per entry: a later expiry is picked up when it fires
+            entry.armed = expires
+            heapq.heappush(self._timers, (expires, entry.seq, entry))
 
-    def next_deadline(self) -> Optional[float]:
+    def _due(self) -> Optional[Entry]:
         timers = self._timers
         while timers:
-            deadline, seq = timers[0]
-            entry = self.entries.get(seq)
-            if entry is not None and entry.deadline == deadline:
-                return deadline
-            heapq.heappop(timers)
+            when, _, entry = timers[0]
+            if not entry.live or when != entry.armed:
+                heapq.heappop(timers)
+                continue
+            expires = entry.expires
+            if expires is None or expires > when:   # used since: push it back in
+                heapq.heappop(timers)
+                entry.armed = -1.0
+                self._arm(entry)
+                continue
+            return entry
         return None
 
+    def next_deadline(self) -> Optional[float]:
+        entry = self._due()
+        return None if entry is None else entry.armed
+
     def expire(self, now: float) -> list[Entry]:
-        """Entries whose idle time ran out by `now`; a simple entry waits for its flows."""
+        """Entries whose idle time ran out by `now`; an address entry waits for its flows."""
         gone = []
-        while self._timers and self._timers[0][0] <= now:
-            deadline, seq = heapq.heappop(self._timers)
-            entry = self.entries.get(seq)
-            if entry is None or entry.deadline != deadline:
-                continue
+        while True:
+            entry = self._due()
+            if entry is None or entry.armed > now:
+                return gone
+            heapq.heappop(self._timers)
+            entry.armed = -1.0
             if entry.children:
-                entry.deadline = 0.0        # re-armed when its last flow goes
-                continue
+                continue                    # armed again when its last flow goes
             self._remove(entry)
             self.expired += 1
             gone.append(entry)
-        return gone
 
     def _remove(self, entry: Entry) -> None:
-        del self.entries[entry.seq]
+        entry.live = False
         if entry.proto == 0:
             self.simple_local.pop(entry.inside_local[0], None)
             self.simple_global.pop(entry.inside_global[0], None)
             return
-        self.ext_in.pop((entry.proto, entry.inside_local, entry.outside_local), None)
-        self.ext_out.pop((entry.proto, entry.inside_global, entry.outside_local), None)
+        self.ext_in.pop(_key(entry.proto, entry.inside_local, entry.outside_local), None)
+        self.ext_out.pop(_key(entry.proto, entry.inside_global, entry.outside_local), None)
         used = self.ports.get((entry.proto, entry.inside_global[0]))
         if used is not None:
             used.discard(entry.inside_global[1])
         parent = entry.parent
-        if parent is not None and parent.seq in self.entries:
+        if parent is not None and parent.live:
             parent.children -= 1
             if not parent.children:
                 self._arm(parent)
@@ -281,6 +310,12 @@ class NatTable:
         return len(gone)
 
     # ------------------------------------------------------------------ reading
+    @property
+    def entries(self) -> dict[int, Entry]:
+        """Dynamic and extended entries by creation number, oldest first."""
+        live = sorted((*self.ext_in.values(), *self.simple_local.values()), key=lambda e: e.seq)
+        return {e.seq: e for e in live}
+
     def listing(self) -> list[Entry]:
         """All entries for `show ip nat translations`: each address entry after its flows,
         static address entries first in configuration order, then dynamic ones, then PAT."""
@@ -288,7 +323,8 @@ class NatTable:
         by_parent: dict[int, list[Entry]] = {}
         loose: list[Entry] = []
         static_flows: dict[tuple, list[Entry]] = {}
-        for e in self.entries.values():
+        entries = self.entries
+        for e in entries.values():
             if e.proto == 0:
                 continue
             if e.parent is not None:
@@ -304,7 +340,7 @@ class NatTable:
                                      t.protocol))
         for flows in static_flows.values():
             out.extend(flows)
-        for e in self.entries.values():
+        for e in entries.values():
             if e.proto == 0:
                 out.extend(by_parent.get(e.seq, []))
                 out.append(e)
@@ -314,21 +350,33 @@ class NatTable:
     def counts(self) -> tuple[int, int, int]:
         """(static, dynamic, extended) entries, as `show ip nat statistics` totals them."""
         static = len(self.static.by_local)
-        dynamic = len(self.entries)
-        extended = sum(1 for e in self.entries.values() if e.proto)
+        extended = len(self.ext_in)
+        dynamic = extended + len(self.simple_local)
         return static, dynamic, extended
 
 
+def _key(proto: int, a: Endpoint, b: Endpoint) -> int:
+    """(protocol, one end, the other end) as one integer: cheaper to keep than tuples. An
+    ICMP query id is one number for both ends, carried by the inside end (a)."""
+    return proto | a[1] << 8 | (b[1] if proto != ICMP else 0) << 24 | a[0] << 40 | b[0] << 72
+
+
+def _reply_key(p: Packet) -> int:
+    """The key of a packet coming back from outside: its destination is the inside end."""
+    return _key(p.proto, (p.dst, _port(p, "dst")), (p.src, _port(p, "src")))
+
+
 def _port(p: Packet, side: str) -> int:
+    """The port of one end; for ICMP the query identifier (in `sport`), the same both ways."""
     if p.proto == ICMP:
-        return 0
+        return p.sport
     return p.sport if side == "src" else p.dport
 
 
-def _free_port(want: int, used: set[int]) -> Optional[int]:
+def _free_port(want: int, used: set[int], proto: int) -> Optional[int]:
     if want not in used:
         return want
-    for low, high in PORT_RANGES:
+    for low, high in (ICMP_IDS if proto == ICMP else PORT_RANGES):
         if low <= want <= high:
             for port in itertools.chain(range(want + 1, high + 1), range(low, want)):
                 if port not in used:
@@ -337,4 +385,4 @@ def _free_port(want: int, used: set[int]) -> Optional[int]:
 
 
 def _static_entry(local: Endpoint, glob: Endpoint, proto: int = 0) -> Entry:
-    return Entry(0, proto, glob, local, (0, 0), (0, 0), True, 0.0, 0.0, None)
+    return Entry(0, proto, glob, local, (0, 0), 0.0, 0.0, None)

@@ -18,6 +18,7 @@ from .acllog import AclLog
 from .cbac import Closed, Session, SessionTable
 from .dos import DosGuard
 from .events import SessionEnded
+from .interner import Interner
 from .nattable import NatTable, NoAddress
 from .packet import ACK, SYN, TCP, Packet
 from .routing import RouteEntry, lookup, table
@@ -55,9 +56,10 @@ class Engine:
 
     def __init__(self, router: m.Router):
         self.router = router
-        self.sessions = SessionTable(router.inspect)
+        shared = Interner()     # flow ends shared by sessions and NAT entries
+        self.sessions = SessionTable(router.inspect, shared)
         self.dos = DosGuard(self.sessions)
-        self.nat = NatTable(router)
+        self.nat = NatTable(router, shared)
         self.acl_log = AclLog()
         self.refresh()
 
@@ -161,8 +163,7 @@ class Engine:
                 return outcome
             if translated is not None:
                 src, sport = translated.entry.inside_global
-                leaving = replace(local, src=src, sport=sport if local.proto in (6, 17)
-                                  else local.sport)
+                leaving = replace(local, src=src, sport=sport)   # ICMP: the query id
             outcome.step("nat-out", "translated" if translated else "none", translated)
         if found is not None:
             session, from_initiator = found

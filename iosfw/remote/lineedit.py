@@ -171,6 +171,7 @@ class LineEditor:
     # ------------------------------------------------------------------ editing
     def _replace(self, text: str, out: bytearray) -> None:
         """Change the line in place: erase back to the common start, type the rest."""
+        text = "".join(ch for ch in text if ch >= " " and ch != "\x7f")[:MAX_LINE]
         common = 0
         while common < min(len(text), len(self.buffer)) and text[common] == self.buffer[common]:
             common += 1

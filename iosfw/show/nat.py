@@ -96,7 +96,7 @@ def _mapping_lines(r: m.Router, table: NatTable) -> list[str]:
             out.append(f" pool {pool.name}: netmask {int_to_ip(pool.mask)}")
             out.append(f"\tstart {int_to_ip(pool.start)} end {int_to_ip(pool.end)}")
             out.append(f"\ttype generic, total addresses {total}, allocated {used} "
-                       f"({used * 100 // total}%), misses 0")
+                       f"({used * 100 // total}%), misses {table.pool_misses.get(pool.name, 0)}")
     return out
 
 

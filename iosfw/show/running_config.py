@@ -243,7 +243,9 @@ def render_lines(r: m.Router) -> list[str]:
         logging.append("no logging console")
     elif r.logging_console:
         logging.append(f"logging console {r.logging_console}")
-    if r.logging_monitor:
+    if r.logging_monitor_off:
+        logging.append("no logging monitor")
+    elif r.logging_monitor:
         logging.append(f"logging monitor {r.logging_monitor}")
     w.slot("logging", logging)
     enable = []

@@ -1,0 +1,1 @@
+"""The router over the network: telnet and SSH vty lines (`iosfw serve`)."""

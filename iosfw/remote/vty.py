@@ -1,0 +1,456 @@
+"""The router's virtual terminal lines: allocation, login, and one Session driven per line.
+
+Protocol-independent: telnet and SSH give a Vty the bytes the user typed (data_received) and
+a Link to send bytes back and to hang up. Everything runs on the server's one event loop, so
+the shared router is only ever touched by one command at a time and outputs never mix.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional, Protocol
+
+from ..cli.pager import Pager
+from ..cli.session import Reply, Session
+from ..config import model as m
+from ..config.secrets import BadSecret, type5_check, type7_decode
+from .lineedit import Event, LineEditor, crlf
+
+DEFAULT_VTYS = 5                 # a 3640 on 12.3 has vty 0 4 unless `line vty 5 n` adds more
+LOGIN_TIMEOUT = 30.0             # seconds IOS waits at `Username:` / `Password:` on a vty
+DEFAULT_EXEC_TIMEOUT = 600.0     # `exec-timeout 10 0`, IOS's default
+EVENTS_PER_TURN = 32             # commands run before other lines get their turn
+MORE = Pager.PROMPT
+ERASE_MORE = b"\b" * len(MORE) + b" " * len(MORE) + b"\b" * len(MORE)
+
+
+class Link(Protocol):
+    """What a protocol offers its vty."""
+    def send(self, data: bytes) -> None: ...
+    def close(self) -> None: ...
+
+
+# ------------------------------------------------------------------ passwords
+def secret_matches(typed: str, secret: Optional[m.Secret]) -> bool:
+    if secret is None:
+        return False
+    try:
+        if secret.type == 5:
+            return type5_check(typed, secret.value)
+        if secret.type == 7:
+            return typed == type7_decode(secret.value)
+    except (BadSecret, ValueError):
+        return False
+    return typed == secret.value
+
+
+def user_login(router: m.Router, username: str, password: str) -> Optional[m.User]:
+    """`login local`: the `username` entry that this name and password open, if any."""
+    user = router.users.get(username)
+    if user is not None and secret_matches(password, user.secret):
+        return user
+    return None
+
+
+# ------------------------------------------------------------------ the line pool
+@dataclass
+class Row:
+    """One line in use, as `show users` lists it."""
+    kind: str             # "con" or "vty"
+    number: int           # relative number: vty 0 ... vty 4
+    user: str
+    location: str
+    idle: float           # seconds since the last key
+    session: Optional[Session]
+
+
+class VtyPool:
+    """The vty lines of one router, shared by telnet and SSH. The server sets it as
+    `device.lines`, which `show users` reads (a Device without it has only its console)."""
+
+    def __init__(self, device, on_change: Callable[[], None] = lambda: None):
+        self.device = device
+        self.busy: dict[int, "Vty | None"] = {}   # number -> its Vty (None while reserved)
+        self.on_change = on_change
+        self.peak = 0                             # most lines ever in use at once
+        device.lines = self
+
+    def line_config(self, number: int) -> m.Line:
+        for line in self.device.router.lines.values():
+            if line.kind == "vty" and line.first <= number <= (line.last if line.last is not None
+                                                               else line.first):
+                return line
+        return m.Line("vty", number, login="login")
+
+    def capacity(self) -> int:
+        numbers = set(range(DEFAULT_VTYS))
+        for line in self.device.router.lines.values():
+            if line.kind == "vty":
+                numbers.update(range(line.first, (line.last if line.last is not None
+                                                  else line.first) + 1))
+        return len(numbers)
+
+    def allows(self, number: int, protocol: str) -> bool:
+        """`transport input`: which protocols may start an EXEC on this line."""
+        allowed = self.line_config(number).transport_input
+        return not allowed or "all" in allowed or protocol in allowed
+
+    @property
+    def full(self) -> bool:
+        return len(self.busy) >= self.capacity()
+
+    def reserve(self) -> Optional[int]:
+        """The lowest free vty, now taken; None when all are in use."""
+        for number in range(self.capacity()):
+            if number not in self.busy:
+                self.busy[number] = None
+                self.peak = max(self.peak, len(self.busy))
+                self.on_change()
+                return number
+        return None
+
+    def release(self, number: Optional[int]) -> None:
+        if number is not None and number in self.busy:
+            del self.busy[number]
+            self.on_change()
+
+    def rows(self) -> list[Row]:
+        now = time.monotonic()
+        out = []
+        for number in sorted(self.busy):
+            vty = self.busy[number]
+            if vty is None:
+                continue
+            out.append(Row("vty", number, vty.user, vty.peer, now - vty.last_input, vty.session))
+        return out
+
+    def vtys(self) -> list["Vty"]:
+        return [v for v in self.busy.values() if v is not None]
+
+
+# ------------------------------------------------------------------ one line
+class Vty:
+    """One vty line from connect to hang-up: banner, login, EXEC, the pager, timeouts."""
+
+    def __init__(self, pool: VtyPool, number: int, link: Link, peer: str, protocol: str,
+                 schedule: Callable[[Callable[[], None]], None]):
+        self.pool = pool
+        self.number = number
+        self.link = link
+        self.peer = peer
+        self.protocol = protocol
+        self.schedule = schedule          # run a callable soon on the event loop
+        self.user = ""
+        self.session: Optional[Session] = None
+        self.state = "new"                # username, password, exec, ask, more, closed
+        self.editor = LineEditor(help=self._help, complete=self._complete, prompt=self._prompt)
+        self.last_input = self.started = time.monotonic()
+        self.tries = 0
+        self.pending_user = ""
+        self.ask = None
+        self.pager: Optional[Pager] = None
+        self.after_pager: Optional[Reply] = None
+        self.paused = False
+        self._scheduled = False
+        self._out = bytearray()
+        pool.busy[number] = self
+
+    @property
+    def name(self) -> str:
+        return f"vty{self.number}"
+
+    @property
+    def line(self) -> m.Line:
+        return self.pool.line_config(self.number)
+
+    @property
+    def router(self) -> m.Router:
+        return self.pool.device.router
+
+    # ------------------------------------------------------------------ start
+    def start_telnet(self) -> None:
+        """A telnet connection: banner motd, then the login the line asks for."""
+        self._banner("motd")
+        login = self.line.login
+        if login == "local":
+            self._banner("login")
+            self._write("\n\nUser Access Verification\n\nUsername: ")
+            self._enter_state("username")
+        elif login:
+            if self.line.password is None:
+                self._write("\nPassword required, but none set\n")
+                self.close()
+                return
+            self._banner("login")
+            self._write("\n\nUser Access Verification\n\nPassword: ")
+            self._enter_state("password")
+        else:
+            self._start_exec(privileged=False, newline=True)
+        self._flush()
+
+    def start_authenticated(self, user: str, privileged: bool) -> None:
+        """An SSH shell: the user was checked by the SSH layer."""
+        self.user = user
+        self._banner("motd")
+        self._start_exec(privileged, newline=True)
+        self._flush()
+
+    def run_one(self, command: str) -> None:
+        """`ssh router command`: one command's output, then the connection closes."""
+        self._new_session(privileged=False)
+        self.state = "exec"
+        reply = self._guarded(lambda: self.session.execute(command))
+        self._write(reply.output)
+        self._flush()
+        self.close()
+
+    def _banner(self, kind: str) -> None:
+        banner = self.router.banners.get(kind)
+        if banner is not None:
+            text = banner.text if banner.text.endswith("\n") else banner.text + "\n"
+            self._write(text)
+
+    def _new_session(self, privileged: bool) -> None:
+        self.session = Session(self.pool.device, privileged=privileged, line_name=self.name,
+                               peer=self.peer)
+
+    def _start_exec(self, privileged: bool, newline: bool = False) -> None:
+        """The EXEC begins: after a login the prompt follows the password's line end."""
+        self._new_session(privileged)
+        self._banner("exec")
+        if newline:
+            self._write("\n")
+        self._enter_state("exec")
+        self._write(self._prompt())
+
+    def _enter_state(self, state: str) -> None:
+        self.state = state
+        self.editor.echo = state not in ("password", "secret-ask")
+        self.editor.commands = state == "exec"
+        self.editor.single_key = state == "more"
+
+    # ------------------------------------------------------------------ input
+    def data_received(self, data: bytes) -> None:
+        if self.state == "closed":
+            return
+        self.last_input = time.monotonic()
+        self.editor.feed(data)
+        self._process()
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+        self._process()
+
+    def _process(self) -> None:
+        """Handle the type-ahead a little at a time, so that a flood on one line never holds
+        up the others: after EVENTS_PER_TURN events the rest waits for the next turn."""
+        self._scheduled = False
+        handled = 0
+        while self.state != "closed" and not self.paused:
+            echo, event = self.editor.step()
+            self._out += echo
+            if event is None:
+                break
+            self._event(event)
+            handled += 1
+            if handled >= EVENTS_PER_TURN and self.editor.pending:
+                if not self._scheduled:
+                    self._scheduled = True
+                    self.schedule(self._process)
+                break
+        self._flush()
+
+    def _event(self, event: Event) -> None:
+        state = self.state
+        if state == "more":
+            self._more_key(event)
+        elif state == "username":
+            self._username(event)
+        elif state == "password":
+            self._password(event)
+        elif state in ("ask", "secret-ask"):
+            self._answer(event)
+        elif state == "exec":
+            self._command(event)
+
+    # ------------------------------------------------------------------ login
+    def _username(self, event: Event) -> None:
+        if event.kind != "line" or not event.text.strip():
+            self._write("Username: " if event.kind == "line" else "\nUsername: ")
+            return
+        self.pending_user = event.text.strip()
+        self._write("Password: ")
+        self._enter_state("password")
+
+    def _password(self, event: Event) -> None:
+        typed = event.text if event.kind == "line" else ""
+        if event.kind != "line":
+            self._write("\n")
+        if self.line.login == "local":
+            user = user_login(self.router, self.pending_user, typed)
+            if user is not None:
+                self.user = user.name
+                self._start_exec(privileged=(user.privilege or 1) >= 15)
+                return
+            self.tries += 1
+            self._write("\n% Login invalid\n\n")
+            if self.tries >= 3:
+                self.close()
+                return
+            self._write("Username: ")
+            self._enter_state("username")
+            return
+        if secret_matches(typed, self.line.password):
+            self._start_exec(privileged=False)
+            return
+        self.tries += 1
+        if self.tries >= 3:
+            self._write("% Bad passwords\n\n")
+            self.close()
+            return
+        self._write("Password: ")
+
+    # ------------------------------------------------------------------ EXEC
+    def _command(self, event: Event) -> None:
+        s = self.session
+        if event.kind == "interrupt":
+            self._write("\n" + self._prompt())
+            return
+        if event.kind == "ctrl-z":
+            if not s.configuring:
+                return
+            self._write("^Z\n")
+            reply = self._guarded(lambda: s.execute("end"))
+            self._show(reply)
+            return
+        if event.kind != "line":
+            return
+        uptime = self._uptime()
+        reply = self._guarded(lambda: s.execute(event.text))
+        self._after_command(reply, uptime)
+
+    def _answer(self, event: Event) -> None:
+        ask, self.ask = self.ask, None
+        if event.kind in ("interrupt", "ctrl-z"):
+            self._write("\n")
+            reply = self._guarded(self.session.cancelled)
+            self._enter_state("exec")
+            self._show(reply)
+            return
+        uptime = self._uptime()
+        self._enter_state("exec")
+        reply = self._guarded(lambda: ask.answer(event.text))
+        self._after_command(reply, uptime)
+
+    def _after_command(self, reply: Reply, uptime: float) -> None:
+        if self._uptime() < uptime:
+            # a reload: IOS drops every vty connection as it goes down
+            for vty in self.pool.vtys():
+                vty.close()
+            return
+        self._show(reply)
+
+    def _show(self, reply: Reply) -> None:
+        """The reply's output (through the pager), then a question, a hang-up or the prompt."""
+        if reply.output:
+            self.pager = Pager(reply.output, self.session.terminal_length)
+            self._write(self.pager.first())
+            if not self.pager.done:
+                self.after_pager = reply
+                self._write(MORE)
+                self._enter_state("more")
+                return
+        self._finish(reply)
+
+    def _more_key(self, event: Event) -> None:
+        self._out += ERASE_MORE
+        key = {"interrupt": "\x03", "ctrl-z": "\x1a"}.get(event.kind, event.text[:1] or "\r")
+        self._write(self.pager.key(key))
+        if not self.pager.done:
+            self._write(MORE)
+            self.editor.single_key = True
+            return
+        reply, self.after_pager, self.pager = self.after_pager, None, None
+        self._enter_state("exec")
+        self._finish(reply)
+
+    def _finish(self, reply: Reply) -> None:
+        if reply.ask:
+            self.ask = reply.ask
+            self._enter_state("secret-ask" if reply.ask.secret else "ask")
+            self._write(reply.ask.prompt)
+            return
+        if reply.closed:
+            self.close()
+            return
+        self._write(self._prompt())
+
+    def _guarded(self, call) -> Reply:
+        """One session's fault is that session's: a line of text, never a dead server."""
+        try:
+            return call()
+        except Exception as err:  # noqa: BLE001
+            return Reply(f"% Internal error in iosfw ({type(err).__name__}: {err}); "
+                         "please report it\n", error=True)
+
+    def _uptime(self) -> float:
+        return self.pool.device.clock.uptime()
+
+    # ------------------------------------------------------------------ editor hooks
+    def _prompt(self) -> str:
+        return self.session.prompt() if self.session is not None else ""
+
+    def _help(self, typed: str) -> str:
+        return self.session.help(typed) if self.session is not None else ""
+
+    def _complete(self, typed: str) -> Optional[str]:
+        return self.session.complete(typed) if self.session is not None else None
+
+    # ------------------------------------------------------------------ timers
+    def tick(self, now: float) -> None:
+        """Called about once a second: the login timeout and `exec-timeout`."""
+        if self.state in ("username", "password"):
+            if now - self.last_input > LOGIN_TIMEOUT:
+                word = "Username" if self.state == "username" else "Password"
+                self._write(f"\n% {word}:  timeout expired!\n")
+                self._flush()
+                self.close()
+            return
+        if self.state == "closed" or self.session is None:
+            return
+        limit = self.line.exec_timeout
+        seconds = DEFAULT_EXEC_TIMEOUT if limit is None else limit[0] * 60 + limit[1]
+        if seconds and now - self.last_input > seconds:
+            self.close()
+
+    # ------------------------------------------------------------------ output and hang-up
+    def _write(self, text: str) -> None:
+        self._out += crlf(text)
+
+    def _flush(self) -> None:
+        if self._out and self.state != "closed":
+            data, self._out = bytes(self._out), bytearray()
+            try:
+                self.link.send(data)
+            except Exception:  # noqa: BLE001 - the client went away; lost() follows
+                pass
+
+    def close(self) -> None:
+        """Hang up: what is written goes out first; the line is free again."""
+        if self.state == "closed":
+            return
+        self._flush()
+        self.state = "closed"
+        self.pool.release(self.number)
+        try:
+            self.link.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def lost(self) -> None:
+        """The client went away (or the connection broke)."""
+        self.state = "closed"
+        self.pool.release(self.number)
