@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..config import model as m
+from .alarm import Alarm
 from .events import AclLogged
 from .packet import ICMP, Packet
 
@@ -14,7 +15,8 @@ INTERVAL = 300.0
 
 
 class AclLog:
-    def __init__(self):
+    def __init__(self, alarm: Optional[Alarm] = None):
+        self.alarm = alarm or Alarm()
         self.pending: dict[tuple, list] = {}     # flow -> [event template, count since report]
         self._due: list = []                     # (when, flow)
 
@@ -35,6 +37,7 @@ class AclLog:
                           flow[7], ingress, log_input, 1)
         self.pending[flow] = [event, 0]
         heapq.heappush(self._due, (now + INTERVAL, flow))
+        self.alarm.at_most(now + INTERVAL)
         return event
 
     def tick(self, now: float, events: list) -> None:

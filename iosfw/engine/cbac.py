@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..config import model as m
+from .alarm import Alarm
 from .interner import Interner
 from .packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP
 
@@ -74,6 +75,7 @@ class Session:
     idle: int = 3600                   # the idle timeout of the rule line that opened it
     deadline: float = 0.0              # when it expires unless a packet comes
     armed: float = -1.0                # when its one timer-heap entry fires (-1: none)
+    live: bool = True                  # still in the table
     audit: bool = False                # audit trail on for the rule line that opened it
     key: int = 0                       # its table key (flow_key)
 
@@ -86,9 +88,13 @@ class Closed:
 
 
 class SessionTable:
-    def __init__(self, globals_: m.InspectGlobals, interner: Optional[Interner] = None):
+    def __init__(self, globals_: m.InspectGlobals, interner: Optional[Interner] = None,
+                 alarm: Optional[Alarm] = None):
         self.globals = globals_
         self.shared = interner or Interner()
+        self.alarm = alarm or Alarm()
+        self._lines: dict = {}          # (rule, proto, port or ICMP type) -> its rule line
+        self._line_settings: dict = {}  # id(rule line) -> (idle timeout, audit trail)
         self.sessions: dict[tuple, Session] = {}
         # half-open sessions, oldest first, and the TCP ones by responder address: the
         # thresholds count and delete them without scanning the table
@@ -99,8 +105,23 @@ class SessionTable:
         self._order = itertools.count()
 
     # ------------------------------------------------------------------ which flows a rule takes
+    def configured(self, globals_: m.InspectGlobals) -> None:
+        """The configuration changed: new globals, and rule lines looked up afresh."""
+        self.globals = globals_
+        self._lines.clear()
+        self._line_settings.clear()
+
+    def protocol_for(self, rule: m.InspectRule, packet) -> Optional[m.InspectProtocol]:
+        key = (rule.name, packet.proto, packet.dport if packet.proto != ICMP
+               else packet.icmp_type)
+        try:
+            return self._lines[key]
+        except KeyError:
+            line = self._lines[key] = self.line_for(rule, packet)
+            return line
+
     @staticmethod
-    def protocol_for(rule: m.InspectRule, packet) -> Optional[m.InspectProtocol]:
+    def line_for(rule: m.InspectRule, packet) -> Optional[m.InspectProtocol]:
         """The line of `rule` that inspects this first packet: the application protocol of its
         destination port when the rule names it, else the generic tcp/udp/icmp line."""
         names = {p.protocol: p for p in rule.protocols}
@@ -131,11 +152,15 @@ class SessionTable:
         else:
             initiator, responder = (packet.src, packet.sport), (packet.dst, packet.dport)
         initiator, responder = self.shared(initiator), self.shared(responder)
+        settings = self._line_settings.get(id(line))
+        if settings is None:
+            settings = self._line_settings[id(line)] = (self.globals.timeout_for(line),
+                                                        self.globals.audit_for(line))
         session = Session(
             id=FIRST_ID + next(self._ids) * ID_STEP, protocol=line.protocol, ip_proto=packet.proto,
             initiator=initiator, responder=responder, interface=interface,
             direction=direction, rule=rule.name, created=now, last_heard=now,
-            idle=self.globals.timeout_for(line), audit=self.globals.audit_for(line), key=key)
+            idle=settings[0], audit=settings[1], key=key)
         self.sessions[session.key] = session
         self.half_open[session.key] = session
         if session.ip_proto == TCP:
@@ -147,14 +172,26 @@ class SessionTable:
              now: float) -> Optional[Closed]:
         """Account a packet of the session; returns the closing when it ends the session."""
         session.last_heard = now
-        if from_initiator:
-            session.bytes_initiator += payload(packet)
-        else:
-            session.bytes_responder += payload(packet)
-        if session.ip_proto == TCP:
-            closed = self._tcp(session, packet, from_initiator)
-            if closed:
-                return self.close(session, closed)
+        proto = session.ip_proto
+        size = packet.length - (40 if proto == TCP else 28)
+        if size > 0:
+            if from_initiator:
+                session.bytes_initiator += size
+            else:
+                session.bytes_responder += size
+        if proto == TCP:
+            flags = packet.tcp_flags
+            if flags & RST:
+                return self.close(session, "rst")
+            if session.state == OPEN and not flags & FIN:
+                # the common case: an established connection's data or ACK
+                deadline = session.deadline = now + session.idle
+                if session.armed < 0:
+                    self._arm(session, now)
+                elif deadline < session.armed:
+                    self._arm(session, now)
+                return None
+            self._tcp(session, packet, from_initiator)
         elif not from_initiator and session.state == OPENING:
             self._established(session)     # UDP/ICMP: open once the other side answers
         self._arm(session, now)
@@ -198,9 +235,11 @@ class SessionTable:
             # one heap entry per session: a later deadline is picked up when it fires
             session.armed = deadline
             heapq.heappush(self._timers, (deadline, session.id, session))
+            self.alarm.at_most(deadline)
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)
+        session.live = False
         if session.state == OPENING:
             self._forget_half_open(session)
         return Closed(session, reason)

@@ -23,6 +23,7 @@ WINDOW = 60.0      # seconds behind "one-minute"
 class DosGuard:
     def __init__(self, table: SessionTable):
         self.table = table
+        self.alarm = table.alarm
         self.aggressive = False
         self.created: deque[float] = deque()      # when recent half-open sessions were made
         self.blocked: dict[int, float] = {}       # host -> when its block ends
@@ -40,6 +41,8 @@ class DosGuard:
 
     # ------------------------------------------------------------------ before a new session
     def blocked_host(self, host: int, now: float) -> bool:
+        if not self.blocked:
+            return False
         until = self.blocked.get(host)
         return until is not None and now < until
 
@@ -50,18 +53,19 @@ class DosGuard:
             return False
         g = self.globals
         if proto == TCP:
-            waiting = self.table.half_open_to(host)
-            if len(waiting) >= g.host_max_incomplete:
+            waiting = self.table.half_open_by_host.get(host)
+            if waiting and len(waiting) >= g.host_max_incomplete:
                 if host not in self.alerted:
                     self.alerted.add(host)
                     events.append(HostAlert(host, g.host_max_incomplete))
                 if g.host_block_time:
-                    closed.extend(self.table.close(s, "host") for s in waiting)
-                    self.blocked[host] = now + 60 * g.host_block_time
+                    closed.extend(self.table.close(s, "host") for s in list(waiting.values()))
+                    self.blocked[host] = until = now + 60 * g.host_block_time
+                    self.alarm.at_most(until)
                     events.append(HostBlocked(host, g.host_block_time, g.host_max_incomplete))
                     return False
-                closed.append(self.table.close(waiting[0], "host"))
-            else:
+                closed.append(self.table.close(next(iter(waiting.values())), "host"))
+            elif self.alerted:
                 self.alerted.discard(host)
         if self.aggressive and self.table.half_open:
             oldest = next(iter(self.table.half_open.values()))
@@ -81,6 +85,8 @@ class DosGuard:
             if count > g.max_incomplete_high or rate > g.one_minute_high:
                 self.aggressive = True
                 events.append(Alert(True, count, g.max_incomplete_high, rate))
+                if self.created:
+                    self.alarm.at_most(self.created[0] + WINDOW)
         elif count < g.max_incomplete_low and rate < g.one_minute_low:
             self.aggressive = False
             events.append(Alert(False, count, g.max_incomplete_low, rate))

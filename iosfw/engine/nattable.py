@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Optional
 
 from ..config import model as m
+from .alarm import Alarm
 from .interner import Interner
 from .nat import StaticNat
 from .packet import FIN, ICMP, RST, SYN, TCP, UDP, Packet
@@ -74,8 +75,10 @@ class NoAddress(Exception):
 
 
 class NatTable:
-    def __init__(self, router: m.Router, interner: Optional[Interner] = None):
+    def __init__(self, router: m.Router, interner: Optional[Interner] = None,
+                 alarm: Optional[Alarm] = None):
         self.shared = interner or Interner()
+        self.alarm = alarm or Alarm()
         self.ext_in: dict[int, Entry] = {}           # _key(proto, inside local, outside)
         self.ext_out: dict[int, Entry] = {}          # _key(proto, inside global, outside)
         self.simple_local: dict[int, Entry] = {}     # dynamic simple entries
@@ -93,44 +96,51 @@ class NatTable:
         t = dict(DEFAULT_TIMEOUTS)
         t.update(router.nat_timeouts)
         self.timeouts = t
+        # per-packet lookups of the timeouts, by TCP state / protocol
+        self._tcp_timeouts = {"syn": t["syn-timeout"], "finrst": t["finrst-timeout"],
+                              "open": t["tcp-timeout"], "": t["tcp-timeout"]}
 
     # ------------------------------------------------------------------ the two directions
-    def inside_view(self, p: Packet) -> Packet:
-        """The packet's destination as inside local, without making or touching entries: how
-        the router finds the session of a packet arriving from outside before its ACL."""
+    def inside_view(self, p: Packet) -> tuple[Packet, object]:
+        """The packet with its destination as inside local, and what translates it (an
+        extended or address Entry, a static translation, or None), without making or touching
+        entries: how the router finds the session of a packet from outside before its ACL."""
         entry = self.ext_out.get(_reply_key(p))
         if entry is not None:
             ip, port = entry.inside_local
+            found = entry
         else:
             st = self.static._find(self.static.by_global, p.proto, p.dst, p.dport)
-            simple = self.simple_global.get(p.dst) if st is None else None
             if st is not None:
                 ip, port = st.local_ip, st.local_port if st.protocol else _port(p, "dst")
-            elif simple is not None:
-                ip, port = simple.inside_local[0], _port(p, "dst")
+                found = st
             else:
-                return p
+                found = self.simple_global.get(p.dst)
+                if found is None:
+                    return p, None
+                ip, port = found.inside_local[0], _port(p, "dst")
         if p.proto == ICMP:
-            return replace(p, dst=ip, sport=port)
-        return replace(p, dst=ip, dport=port if p.proto in (TCP, UDP) else p.dport)
+            return p.with_source(p.src, port).with_destination(ip, p.dport), found
+        return p.with_destination(ip, port if p.proto in (TCP, UDP) else p.dport), found
 
-    def to_inside(self, p: Packet, now: float) -> Optional[Translated]:
-        """Outside->inside: the inside local address (and port) for a packet's destination."""
-        entry = self.ext_out.get(_reply_key(p))
-        if entry is not None:
-            self.hits += 1
-            self._use(entry, p, now)
-            return Translated(entry, False)
-        st = self.static._find(self.static.by_global, p.proto, p.dst, p.dport)
-        if st is not None:
-            local = (st.local_ip, st.local_port if st.protocol else _port(p, "dst"))
-            glob = (st.global_ip, st.global_port if st.protocol else _port(p, "dst"))
-            return self._flow(p, local, glob, None, 0, now)
-        simple = self.simple_global.get(p.dst)
-        if simple is not None:
-            local = (simple.inside_local[0], _port(p, "dst"))
-            return self._flow(p, local, (p.dst, _port(p, "dst")), simple, simple.map_id, now)
-        return None
+    def to_inside(self, p: Packet, now: float, found: object = ...) -> Optional[Translated]:
+        """Outside->inside: the inside local address (and port) for a packet's destination;
+        `found` is what inside_view said, when the caller has it."""
+        if found is ...:
+            found = self.inside_view(p)[1]
+        if found is None:
+            return None
+        if isinstance(found, Entry):
+            if found.proto:                  # the flow's own extended entry
+                self.hits += 1
+                self._use(found, p, now)
+                return Translated(found, False)
+            local = (found.inside_local[0], _port(p, "dst"))      # a pool address lease
+            return self._flow(p, local, (p.dst, _port(p, "dst")), found, found.map_id, now)
+        st = found
+        local = (st.local_ip, st.local_port if st.protocol else _port(p, "dst"))
+        glob = (st.global_ip, st.global_port if st.protocol else _port(p, "dst"))
+        return self._flow(p, local, glob, None, 0, now)
 
     def to_outside(self, p: Packet, now: float, permits) -> Optional[Translated]:
         """Inside->outside: the inside global address (and port) for a packet's source.
@@ -220,14 +230,16 @@ class NatTable:
         """A packet of the flow: the entry's TCP state and idle timer move on."""
         t = self.timeouts
         if entry.proto == TCP:
-            if p.tcp_flags & (FIN | RST):
+            flags = p.tcp_flags
+            state = entry.tcp
+            if flags & (FIN | RST):
                 entry.tcp = "finrst"
-            elif entry.tcp == "" and p.tcp_flags & SYN:
+            elif state == "" and flags & SYN:
                 entry.tcp = "syn"
-            elif entry.tcp != "finrst" and not p.tcp_flags & SYN:
+            elif state != "finrst" and not flags & SYN:
                 entry.tcp = "open"
-            entry.timeout = t[{"syn": "syn-timeout", "finrst": "finrst-timeout"}.get(
-                entry.tcp, "tcp-timeout")]
+            if entry.tcp != state or entry.timeout is None:
+                entry.timeout = self._tcp_timeouts[entry.tcp]
         elif entry.proto == UDP:
             entry.timeout = t["dns-timeout" if 53 in (entry.outside_local[1],
                                                      entry.inside_local[1]) else "udp-timeout"]
@@ -249,6 +261,7 @@ class NatTable:
             # one heap entry per entry: a later expiry is picked up when it fires
             entry.armed = expires
             heapq.heappush(self._timers, (expires, entry.seq, entry))
+            self.alarm.at_most(expires)
 
     def _due(self) -> Optional[Entry]:
         timers = self._timers

@@ -45,3 +45,14 @@ class Packet:
     def icmp(cls, src: int, dst: int, icmp_type: int, icmp_code: int = 0, **fields) -> Packet:
         fields.setdefault("length", 28)
         return cls(ICMP, src, dst, icmp_type=icmp_type, icmp_code=icmp_code, **fields)
+
+    # Translations build the new packet directly: dataclasses.replace is slow on the hot path.
+    def with_source(self, src: int, sport: int) -> Packet:
+        return Packet(self.proto, src, self.dst, sport, self.dport, self.icmp_type,
+                      self.icmp_code, self.tcp_flags, self.tos, self.fragment_offset,
+                      self.more_fragments, self.length)
+
+    def with_destination(self, dst: int, dport: int) -> Packet:
+        return Packet(self.proto, self.src, dst, self.sport, dport, self.icmp_type,
+                      self.icmp_code, self.tcp_flags, self.tos, self.fragment_offset,
+                      self.more_fragments, self.length)

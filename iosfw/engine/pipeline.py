@@ -9,12 +9,14 @@ directions of a translated flow find the same session.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Optional
 
 from ..config import model as m
 from .acl import CompiledAcl
 from .acllog import AclLog
+from .alarm import Alarm
 from .cbac import Closed, Session, SessionTable
 from .dos import DosGuard
 from .events import SessionEnded
@@ -23,19 +25,21 @@ from .nattable import NatTable, NoAddress
 from .packet import ACK, SYN, TCP, Packet
 from .routing import RouteEntry, lookup, table
 
+ROUTE_CACHE = 65536         # destinations remembered per configuration
 
-@dataclass(frozen=True)
-class Step:
+
+class Step(NamedTuple):
     """One phase's decision; `subject` is what decided it (an ACL entry, a translation, a
     route, a session), for renderers to describe."""
-    phase: str       # inbound-acl, nat-in, routing, nat-out, outbound-acl, inspection, session
+    phase: str       # inbound-acl, nat-in, routing, nat-out, outbound-acl, inspection, session,
+    #                  thresholds
     verdict: str     # permit, deny, implicit-deny, translated, route, no-route, opened,
     #                  blocked (host over its half-open limit), no-address (NAT pool empty)
     subject: Any = None
     acl: str = ""    # the access list's name for ACL phases
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     packet: Packet                     # as it arrived
     ingress: str
@@ -45,9 +49,28 @@ class Outcome:
     steps: list[Step] = field(default_factory=list)
     session: Optional[Session] = None
     events: list = field(default_factory=list)   # what to log, in order (iosfw.engine.events)
+    from_initiator: Optional[bool] = None        # for a packet of an existing session
 
     def step(self, phase: str, verdict: str, subject: Any = None, acl: str = "") -> None:
         self.steps.append(Step(phase, verdict, subject, acl))
+
+
+@dataclass(slots=True)
+class _Flow:
+    """What the path decided for the packets of one established flow arriving on one
+    interface, kept so that its next packets skip the lookups (the cache is emptied when the
+    configuration changes; a record whose session or translation is gone is not used)."""
+    session: Session
+    from_initiator: bool
+    translation: Any              # the flow's NAT extended entry, or None
+    to_inside: Optional[tuple]    # (address, port) the destination becomes, or None
+    to_outside: Optional[tuple]   # (address, port) the source becomes, or None
+    egress: str
+    steps: tuple                  # the steps the full path recorded
+
+
+FAST_PROTOCOLS = (6, 17)          # TCP and UDP flows take the fast path
+FLOW_CACHE = 8192                 # flows remembered; the oldest quarter goes when full
 
 
 class Engine:
@@ -56,11 +79,12 @@ class Engine:
 
     def __init__(self, router: m.Router):
         self.router = router
+        self.alarm = Alarm()
         shared = Interner()     # flow ends shared by sessions and NAT entries
-        self.sessions = SessionTable(router.inspect, shared)
+        self.sessions = SessionTable(router.inspect, shared, self.alarm)
         self.dos = DosGuard(self.sessions)
-        self.nat = NatTable(router, shared)
-        self.acl_log = AclLog()
+        self.nat = NatTable(router, shared, self.alarm)
+        self.acl_log = AclLog(self.alarm)
         self.refresh()
 
     def refresh(self) -> None:
@@ -68,7 +92,10 @@ class Engine:
         self.acls = {name: CompiledAcl(acl) for name, acl in r.access_lists.items()}
         self.nat.refresh(r)
         self.routes: list[RouteEntry] = table(r)
-        self.sessions.globals = r.inspect
+        self._route_cache: dict[int, Optional[RouteEntry]] = {}
+        self._flows: dict[tuple, _Flow] = {}
+        self.sessions.configured(r.inspect)
+        self.alarm.set(0.0)         # timers may have changed: look at them on the next packet
 
     # ------------------------------------------------------------------ timers
     def tick(self, now: float) -> list:
@@ -79,6 +106,7 @@ class Engine:
         self.nat.expire(now)
         self.dos.tick(now, events)
         self.acl_log.tick(now, events)
+        self.alarm.set(self.next_deadline(now))
         return events
 
     def next_deadline(self, now: float) -> Optional[float]:
@@ -98,15 +126,26 @@ class Engine:
         events.extend(SessionEnded(c.session, c.reason, c.session.audit) for c in closed)
 
     # ------------------------------------------------------------------ helpers
+    def route(self, dst: int) -> Optional[RouteEntry]:
+        """The route to `dst` (longest prefix), remembered until the configuration changes."""
+        cache = self._route_cache
+        try:
+            return cache[dst]
+        except KeyError:
+            if len(cache) >= ROUTE_CACHE:
+                cache.clear()
+            found = cache[dst] = lookup(self.routes, dst)
+            return found
+
     def ingress_for(self, src: int) -> Optional[str]:
         """Where a packet from `src` arrives: the interface the routing table points to."""
-        route = lookup(self.routes, src)
+        route = self.route(src)
         return route.interface if route and route.interface else self._via(route)
 
     def _via(self, route: Optional[RouteEntry]) -> Optional[str]:
         if route is None or route.next_hop is None:
             return None
-        hop = lookup(self.routes, route.next_hop)
+        hop = self.route(route.next_hop)
         return hop.interface if hop and hop.code == "C" else None
 
     def _acl(self, outcome: Outcome, phase: str, name: str, packet: Packet, now: float) -> bool:
@@ -132,25 +171,93 @@ class Engine:
     # ------------------------------------------------------------------ the path
     def forward(self, packet: Packet, ingress: str, now: float) -> Outcome:
         outcome = Outcome(packet, ingress)
-        outcome.events = self.tick(now)
+        if now >= self.alarm.at:
+            outcome.events = self.tick(now)
+        if packet.proto in FAST_PROTOCOLS:
+            key = (ingress, packet.proto | packet.sport << 8 | packet.dport << 25 |
+                   packet.src << 42 | packet.dst << 74)
+            flow = self._flows.get(key)
+            if flow is not None:
+                if flow.session.live and (flow.translation is None or flow.translation.live):
+                    return self._fast(flow, outcome, packet, now)
+                del self._flows[key]
+            self._slow(outcome, packet, ingress, now)
+            if outcome.forwarded and outcome.steps and outcome.steps[-1].verdict == "matched":
+                self._remember(key, outcome)
+            return outcome
+        self._slow(outcome, packet, ingress, now)
+        return outcome
+
+    def _fast(self, flow: _Flow, outcome: Outcome, packet: Packet, now: float) -> Outcome:
+        """An established flow's packet: the same effects as the full path, without its
+        lookups (NAT and session accounting, timers, the thresholds while aggressive)."""
+        entry = flow.translation
+        if entry is not None:
+            self.nat.hits += 1
+            self.nat._use(entry, packet, now)
+        session = flow.session
+        closed = self.sessions.seen(session, packet, flow.from_initiator, now)
+        outcome.steps = list(flow.steps)
+        if closed:
+            outcome.steps[-1] = Step("session", "closed", session)
+            self._ended([closed], outcome.events)
+        outcome.session = session
+        if self.dos.aggressive:
+            self.dos.check(now, outcome.events)
+        leaving = packet
+        if flow.to_inside is not None:
+            leaving = leaving.with_destination(*flow.to_inside)
+        if flow.to_outside is not None:
+            leaving = leaving.with_source(*flow.to_outside)
+        outcome.forwarded, outcome.egress, outcome.out_packet = True, flow.egress, leaving
+        return outcome
+
+    def _remember(self, key: tuple, outcome: Outcome) -> None:
+        """Keep what the full path found for this established flow's next packets."""
+        translation = to_inside = to_outside = None
+        for step in outcome.steps:
+            if step.phase in ("nat-in", "nat-out") and step.subject is not None:
+                entry = step.subject.entry
+                if step.subject.created or not entry.proto:
+                    return                      # a new translation: next time, maybe
+                translation = entry
+                if step.phase == "nat-in":
+                    to_inside = entry.inside_local
+                else:
+                    to_outside = entry.inside_global
+        out = outcome.out_packet
+        if to_inside is not None and (out.dst, out.dport) != to_inside or \
+                to_outside is not None and (out.src, out.sport) != to_outside:
+            return
+        flows = self._flows
+        if len(flows) >= FLOW_CACHE:
+            for old in list(itertools.islice(flows, FLOW_CACHE // 4)):
+                del flows[old]
+        self._flows[key] = _Flow(outcome.session, outcome.from_initiator, translation,
+                                 to_inside, to_outside, outcome.egress, tuple(outcome.steps))
+
+    def _slow(self, outcome: Outcome, packet: Packet, ingress: str, now: float) -> None:
         r = self.router
         inside_in = r.interfaces.get(ingress)
         if inside_in is None:
             outcome.step("ingress", "no-interface")
-            return outcome
+            return
         from_outside = inside_in.nat == "outside"
-        local = self.nat.inside_view(packet) if from_outside else packet
+        if from_outside:
+            local, translation = self.nat.inside_view(packet)
+        else:
+            local = packet
         found = self.sessions.find(local)
         if found is None and inside_in.access_group_in and \
                 not self._acl(outcome, "inbound-acl", inside_in.access_group_in, packet, now):
-            return outcome
+            return
         if from_outside:
-            translated = self.nat.to_inside(packet, now)
+            translated = self.nat.to_inside(packet, now, translation)
             outcome.step("nat-in", "translated" if translated else "none", translated)
-        route = lookup(self.routes, local.dst)
+        route = self.route(local.dst)
         if route is None:
             outcome.step("routing", "no-route")
-            return outcome
+            return
         egress = route.interface or self._via(route) or ""
         outcome.step("routing", "route", route)
         out_intf = r.interfaces.get(egress)
@@ -160,27 +267,28 @@ class Engine:
                 translated = self.nat.to_outside(local, now, self._permits)
             except NoAddress as err:
                 outcome.step("nat-out", "no-address", str(err))
-                return outcome
+                return
             if translated is not None:
-                src, sport = translated.entry.inside_global
-                leaving = replace(local, src=src, sport=sport)   # ICMP: the query id
+                leaving = local.with_source(*translated.entry.inside_global)  # ICMP: its id
             outcome.step("nat-out", "translated" if translated else "none", translated)
         if found is not None:
             session, from_initiator = found
+            outcome.from_initiator = from_initiator
             closed = self.sessions.seen(session, local, from_initiator, now)
             outcome.step("session", "closed" if closed else "matched", session)
             if closed:
                 self._ended([closed], outcome.events)
             outcome.session = session
-            self.dos.check(now, outcome.events)
+            if self.dos.aggressive:
+                self.dos.check(now, outcome.events)
         else:
             if out_intf is not None and out_intf.access_group_out and not self._acl(
                     outcome, "outbound-acl", out_intf.access_group_out, leaving, now):
-                return outcome
+                return
             if not self._inspect(outcome, local, inside_in, out_intf, now):
-                return outcome
+                return
         outcome.forwarded, outcome.egress, outcome.out_packet = True, egress, leaving
-        return outcome
+        return
 
     def _inspect(self, outcome: Outcome, local: Packet, ingress: m.Interface,
                  egress: Optional[m.Interface], now: float) -> bool:
@@ -198,9 +306,10 @@ class Engine:
                 continue
             closed: list[Closed] = []
             admitted = self.dos.admit(local.proto, local.dst, now, outcome.events, closed)
-            self._ended(closed, outcome.events)
-            for gone in closed:
-                outcome.step("thresholds", gone.reason, gone.session)
+            if closed:
+                self._ended(closed, outcome.events)
+                for gone in closed:
+                    outcome.step("thresholds", gone.reason, gone.session)
             if not admitted:
                 outcome.step("inspection", "blocked", local.dst)
                 return False
