@@ -4,12 +4,20 @@ traffic through two engines, one with the flow cache and one without, gives the 
 leaves the same sessions and translations behind."""
 from hypothesis import given
 from hypothesis import strategies as st
+from test_engine_expiry_properties import (
+    GAP,
+    INSIDE_HOST,
+    OUTSIDE_HOST,
+    PORT,
+    STEP,
+    VARIANT,
+    packets_of,
+    router,
+)
 
 from iosfw.engine import pipeline
 from iosfw.engine.packet import ACK, FIN, PSH, SYN, Packet
 from iosfw.engine.pipeline import Engine
-from test_engine_expiry_properties import (GAP, INSIDE_HOST, OUTSIDE_HOST, PORT, STEP, VARIANT,
-                                           packets_of, router)
 
 # a whole TCP conversation from an inside host: handshake, data both ways, maybe a close
 CONVERSATION = st.tuples(st.just("conversation"), INSIDE_HOST, PORT, OUTSIDE_HOST, PORT,
