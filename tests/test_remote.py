@@ -161,7 +161,7 @@ def one_shot(config: Path, command: str) -> str:
 # ------------------------------------------------------------------ netmiko
 @pytest.mark.parametrize("device_type", ["cisco_ios_telnet", "cisco_ios"])
 def test_netmiko_drives_the_router(serve, tmp_path, device_type):
-    netmiko = pytest.importorskip("netmiko")
+    import netmiko
     config = make_config(tmp_path / "router.cfg")
     expected = one_shot(config, "show ip inspect all")
     server = serve(config)
@@ -188,7 +188,7 @@ def test_netmiko_drives_the_router(serve, tmp_path, device_type):
 
 # ------------------------------------------------------------------ ntc-templates
 def test_show_outputs_parse_with_ntc_templates():
-    parse_output = pytest.importorskip("ntc_templates.parse").parse_output
+    from ntc_templates.parse import parse_output
     router, store = boot(None)
     session = Session(Device(router, store, Clock()), privileged=True)
 
@@ -295,7 +295,7 @@ def test_no_login_goes_straight_to_exec(serve, tmp_path):
 
 
 def test_ssh_password_authentication(serve, tmp_path):
-    paramiko = pytest.importorskip("paramiko")
+    import paramiko
     server = serve(make_config(tmp_path / "r.cfg", vty=VTY_BLOCK))
 
     def connect(user, password):
@@ -334,7 +334,7 @@ def test_ssh_password_authentication(serve, tmp_path):
 
 
 def test_ssh_exec_request_runs_one_command(serve):
-    paramiko = pytest.importorskip("paramiko")
+    import paramiko
     server = serve()
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
