@@ -2,7 +2,6 @@
 timers on the virtual clock. The table decides; it prints nothing (renderers read it)."""
 from __future__ import annotations
 
-import heapq
 import itertools
 from dataclasses import dataclass
 from typing import Optional
@@ -11,6 +10,7 @@ from ..config import model as m
 from .alarm import Alarm
 from .interner import Interner
 from .packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP
+from .timers import TimerHeap
 
 OPENING, OPEN, CLOSING = "SIS_OPENING", "SIS_OPEN", "SIS_CLOSING"
 
@@ -100,7 +100,7 @@ class SessionTable:
         # thresholds count and delete them without scanning the table
         self.half_open: dict[tuple, Session] = {}
         self.half_open_by_host: dict[int, dict[tuple, Session]] = {}
-        self._timers: list = []        # (when, session id, session): one per session
+        self._timers = TimerHeap(lambda s: s.deadline, self.alarm)
         self._ids = itertools.count()
         self._order = itertools.count()
 
@@ -186,10 +186,8 @@ class SessionTable:
             if session.state == OPEN and not flags & FIN:
                 # the common case: an established connection's data or ACK
                 deadline = session.deadline = now + session.idle
-                if session.armed < 0:
-                    self._arm(session, now)
-                elif deadline < session.armed:
-                    self._arm(session, now)
+                if session.armed < 0 or deadline < session.armed:
+                    self._timers.arm(session, deadline, session.id)
                 return None
             self._tcp(session, packet, from_initiator)
         elif not from_initiator and session.state == OPENING:
@@ -231,11 +229,7 @@ class SessionTable:
         else:
             wait = session.idle
         session.deadline = deadline = now + wait
-        if session.armed < 0 or deadline < session.armed:
-            # one heap entry per session: a later deadline is picked up when it fires
-            session.armed = deadline
-            heapq.heappush(self._timers, (deadline, session.id, session))
-            self.alarm.at_most(deadline)
+        self._timers.arm(session, deadline, session.id)
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)
@@ -244,26 +238,9 @@ class SessionTable:
             self._forget_half_open(session)
         return Closed(session, reason)
 
-    def _due(self) -> Optional[Session]:
-        """The session whose heap entry is on top and still stands (stale entries dropped,
-        moved deadlines pushed back in)."""
-        timers = self._timers
-        while timers:
-            when, _, session = timers[0]
-            if when != session.armed or self.sessions.get(session.key) is not session:
-                heapq.heappop(timers)          # closed, or superseded by an earlier entry
-                continue
-            if session.deadline > when:        # a packet moved its deadline on
-                session.armed = session.deadline
-                heapq.heapreplace(timers, (session.deadline, session.id, session))
-                continue
-            return session
-        return None
-
     def next_deadline(self) -> Optional[float]:
         """When the next session timer runs out."""
-        session = self._due()
-        return None if session is None else session.deadline
+        return self._timers.next_deadline()
 
     def clear(self) -> list[Closed]:
         """`clear ip inspect session`: every session goes."""
@@ -272,15 +249,11 @@ class SessionTable:
     def expire(self, now: float) -> list[Closed]:
         """Remove the sessions whose timer ran out by `now`, in the order they ran out."""
         out = []
-        while True:
-            session = self._due()
-            if session is None or session.deadline > now:
-                return out
-            heapq.heappop(self._timers)
-            session.armed = -1.0
+        while (session := self._timers.pop_due(now)) is not None:
             reason = {OPENING: "synwait", CLOSING: "finwait"}.get(session.state, "idle") \
                 if session.ip_proto == TCP else "idle"
             out.append(self.close(session, reason))
+        return out
 
     # ------------------------------------------------------------------ counts
     def half_open_to(self, host: int) -> list[Session]:

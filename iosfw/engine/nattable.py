@@ -11,7 +11,6 @@ flow, a static entry, or a dynamic simple entry for its destination.
 """
 from __future__ import annotations
 
-import heapq
 import itertools
 from dataclasses import dataclass
 from typing import Optional
@@ -21,6 +20,7 @@ from .alarm import Alarm
 from .interner import Interner
 from .nat import StaticNat
 from .packet import FIN, ICMP, RST, SYN, TCP, UDP, Packet
+from .timers import TimerHeap
 
 DEFAULT_TIMEOUTS = {"timeout": 86400, "tcp-timeout": 86400, "udp-timeout": 300,
                     "dns-timeout": 60, "finrst-timeout": 60, "icmp-timeout": 60,
@@ -84,7 +84,7 @@ class NatTable:
         self.simple_local: dict[int, Entry] = {}     # dynamic simple entries
         self.simple_global: dict[int, Entry] = {}
         self.ports: dict[tuple[int, int], set[int]] = {}   # (proto, global ip) -> ports used
-        self._timers: list = []
+        self._timers = TimerHeap(lambda e: e.expires, self.alarm)
         self._seq = itertools.count(1)
         self.hits = self.misses = self.expired = 0
         self.pool_misses: dict[str, int] = {}         # allocations a pool could not make
@@ -255,48 +255,22 @@ class NatTable:
 
     def _arm(self, entry: Entry) -> None:
         expires = entry.expires
-        if expires is None or not entry.live:
-            return
-        if entry.armed < 0 or expires < entry.armed:
-            # one heap entry per entry: a later expiry is picked up when it fires
-            entry.armed = expires
-            heapq.heappush(self._timers, (expires, entry.seq, entry))
-            self.alarm.at_most(expires)
-
-    def _due(self) -> Optional[Entry]:
-        timers = self._timers
-        while timers:
-            when, _, entry = timers[0]
-            if not entry.live or when != entry.armed:
-                heapq.heappop(timers)
-                continue
-            expires = entry.expires
-            if expires is None or expires > when:   # used since: push it back in
-                heapq.heappop(timers)
-                entry.armed = -1.0
-                self._arm(entry)
-                continue
-            return entry
-        return None
+        if expires is not None and entry.live:
+            self._timers.arm(entry, expires, entry.seq)
 
     def next_deadline(self) -> Optional[float]:
-        entry = self._due()
-        return None if entry is None else entry.armed
+        return self._timers.next_deadline()
 
     def expire(self, now: float) -> list[Entry]:
         """Entries whose idle time ran out by `now`; an address entry waits for its flows."""
         gone = []
-        while True:
-            entry = self._due()
-            if entry is None or entry.armed > now:
-                return gone
-            heapq.heappop(self._timers)
-            entry.armed = -1.0
+        while (entry := self._timers.pop_due(now)) is not None:
             if entry.children:
                 continue                    # armed again when its last flow goes
             self._remove(entry)
             self.expired += 1
             gone.append(entry)
+        return gone
 
     def _remove(self, entry: Entry) -> None:
         entry.live = False

@@ -29,7 +29,8 @@ def table(r: m.Router) -> list[RouteEntry]:
             continue
         for ip, mask in ([intf.address] if intf.address else []) + intf.secondaries:
             key = (ip & mask, prefix_len(mask))
-            entries.setdefault(key, []).append(RouteEntry("C", ip & mask, prefix_len(mask), intf.name))
+            entries.setdefault(key, []).append(
+                RouteEntry("C", ip & mask, prefix_len(mask), intf.name))
     for route in r.routes.values():
         key = (route.prefix, prefix_len(route.mask))
         distance = route.distance if route.distance is not None else 1
