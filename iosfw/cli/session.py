@@ -23,6 +23,7 @@ from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
 from ..show import (
     access_lists,
+    debugging,
     inspect,
     interfaces,
     logging,
@@ -365,6 +366,21 @@ class Session:
         self.monitor = False
         return Reply()
 
+    # ------------------------------------------------------------------ debug
+    def exec_debug_ip_inspect(self, t) -> Reply:
+        what = first(t, "DEBUG_INSPECT")
+        self.device.debug.add(f"ip inspect {what}")
+        return Reply(debugging.turned(what, True) + "\n")
+
+    def exec_undebug_ip_inspect(self, t) -> Reply:
+        what = first(t, "DEBUG_INSPECT")
+        self.device.debug.discard(f"ip inspect {what}")
+        return Reply(debugging.turned(what, False) + "\n")
+
+    def exec_undebug_all(self, t) -> Reply:
+        self.device.debug.clear()
+        return Reply(debugging.ALL_OFF + "\n")
+
     # ------------------------------------------------------------------ clear
     def exec_clear_access_list_counters(self, t) -> Reply:
         name = " ".join(words(t.children[0])) if t.children else None
@@ -443,6 +459,9 @@ class Session:
             table = self.engine.nat
             return self._out(nat.statistics_text(r, table),
                              lambda: nat.statistics_facts(r, table))
+        if name == "show_debugging":
+            flags = sorted(self.device.debug)
+            return self._out(debugging.text(flags), lambda: {"debug": flags})
         if name == "show_logging":
             log = self.device.log
             return self._out(logging.text(r, log), lambda: logging.facts(r, log))

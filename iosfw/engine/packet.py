@@ -14,8 +14,10 @@ FIN, SYN, RST, PSH, ACK, URG = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 @dataclass(frozen=True, slots=True)
 class Packet:
     """`tos` is the whole IP TOS byte: precedence is tos >> 5, DSCP tos >> 2 and IOS's `tos`
-    value (tos >> 1) & 0xF. Ports are 0 unless TCP or UDP; `fragment_offset` 0 is an
-    unfragmented packet or a first fragment."""
+    value (tos >> 1) & 0xF. Ports are 0 unless TCP or UDP (an ICMP query carries its identifier
+    in `sport`); `fragment_offset` 0 is an unfragmented packet or a first fragment. `payload`
+    holds the bytes after the headers when they matter (application inspection); otherwise
+    only `length` says how many there are."""
     proto: int
     src: int
     dst: int
@@ -28,12 +30,13 @@ class Packet:
     fragment_offset: int = 0
     more_fragments: bool = False
     length: int = 20
+    payload: bytes = b""
 
     @classmethod
     def tcp(cls, src: int, dst: int, sport: int, dport: int, flags: int = SYN,
             **fields) -> Packet:
         """A TCP segment; a SYN (a new connection) unless `flags` says otherwise."""
-        fields.setdefault("length", 40)
+        fields.setdefault("length", 40 + len(fields.get("payload", b"")))
         return cls(TCP, src, dst, sport, dport, tcp_flags=flags, **fields)
 
     @classmethod
@@ -50,9 +53,16 @@ class Packet:
     def with_source(self, src: int, sport: int) -> Packet:
         return Packet(self.proto, src, self.dst, sport, self.dport, self.icmp_type,
                       self.icmp_code, self.tcp_flags, self.tos, self.fragment_offset,
-                      self.more_fragments, self.length)
+                      self.more_fragments, self.length, self.payload)
 
     def with_destination(self, dst: int, dport: int) -> Packet:
         return Packet(self.proto, self.src, dst, self.sport, dport, self.icmp_type,
                       self.icmp_code, self.tcp_flags, self.tos, self.fragment_offset,
-                      self.more_fragments, self.length)
+                      self.more_fragments, self.length, self.payload)
+
+    def with_payload(self, payload: bytes) -> Packet:
+        """The same segment carrying other bytes (what inspection forwards)."""
+        return Packet(self.proto, self.src, self.dst, self.sport, self.dport, self.icmp_type,
+                      self.icmp_code, self.tcp_flags, self.tos, self.fragment_offset,
+                      self.more_fragments, self.length - len(self.payload) + len(payload),
+                      payload)

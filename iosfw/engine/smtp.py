@@ -1,0 +1,763 @@
+"""SMTP/ESMTP inspection (CBAC `smtp` / `esmtp`): one `SmtpInspector` per session, fed the TCP
+payload of each segment in both directions. It reassembles command and reply lines, matches
+verbs with a state machine, overwrites illegal commands with `x` (same length) and follows the
+replies to know when the message data starts and ends. Pure: bytes in, bytes and events out;
+`iosfw.show.smtp_debug` turns the events into the router's text. Behaviour: docs/smtp.md."""
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+
+# ------------------------------------------------------------------ verbs and match ids
+ESMTP_VERBS = ("AUTH", "DATA", "EHLO", "ETRN", "HELO", "HELP", "MAIL", "NOOP", "QUIT", "RCPT",
+               "RSET", "SAML", "SEND", "SOML", "VRFY")
+SMTP_VERBS = tuple(v for v in ESMTP_VERBS if v not in ("AUTH", "EHLO", "ETRN"))
+VERB_ID = {verb: n for n, verb in enumerate(ESMTP_VERBS, 1)}   # AUTH 1 ... VRFY 15
+
+PARAM_MATCH = 6                                  # CMD PARAM - match id:6 (line ends in CRLF)
+REPLY_LINE, REPLY_POSITIVE, REPLY_START_DATA, REPLY_AUTH_CHALLENGE = 13, 10, 11, 12
+
+MAX_COMMAND_LINE = 4096      # bytes before the line terminator
+MAX_AUTH_LINE = 12288        # RFC 4954 allows long SASL responses
+MAX_PENDING = 65536          # client bytes held while a DATA/AUTH reply is awaited
+
+# Verb automaton: a trie over the 15 ESMTP verbs, numbered breadth first with each level's
+# prefixes in descending order, so its states are the numbers the document's router prints
+# (H 9, HE 24, HEL 40, HELO 56, HELP 55; V 3 ... VRFY 46; Q 6, QUI 37, QUIT 52).
+START, DEAD = 0, 1
+_LEVEL_BASE = {1: 3, 2: 15, 3: 31, 4: 46}
+_PREFIX_STATE: dict[str, int] = {"": START}
+for _depth, _base in _LEVEL_BASE.items():
+    for _n, _prefix in enumerate(sorted({v[:_depth] for v in ESMTP_VERBS}, reverse=True)):
+        _PREFIX_STATE[_prefix] = _base + _n
+_NEXT: dict[int, dict[int, int]] = {}
+for _prefix, _state in _PREFIX_STATE.items():
+    if _prefix:
+        _parent = _NEXT.setdefault(_PREFIX_STATE[_prefix[:-1]], {})
+        _parent[ord(_prefix[-1])] = _parent[ord(_prefix[-1].lower())] = _state
+_LEAF = {_PREFIX_STATE[v]: v for v in ESMTP_VERBS}
+
+# Parameter automaton states (designed; 7, 2, 4 and 3 fit the capture).
+P_START, P_DELIM, P_TEXT, P_SEP, P_CR, P_END = 0, 7, 2, 4, 5, 3
+
+# Reply automaton states (designed; 18 and 3 at the end of a line are the document's).
+R_START, R_BAD, R_DIGIT1, R_DIGIT2 = 0, 1, 4, 5
+R_TEXT, R_CR, R_END = 6, 7, 3                      # other replies
+R_ACT_TEXT, R_ACT_CR, R_ACT_END = 15, 16, 18       # replies the inspector acts on
+R_BAD_CR = 8
+_ACT_CODES = {220: REPLY_POSITIVE, 221: REPLY_POSITIVE, 250: REPLY_POSITIVE,
+              251: REPLY_POSITIVE, 354: REPLY_START_DATA, 334: REPLY_AUTH_CHALLENGE}
+
+CR, LF, SP, NUL = 13, 10, 32, 0
+
+
+# ------------------------------------------------------------------ events: debug facts
+@dataclass(frozen=True)
+class ReplyType:
+    kind: str                   # "OTHERS"
+
+
+@dataclass(frozen=True)
+class OtherReply:
+    reply_len: int              # running length of the reply line
+    match_len: int              # bytes of this segment in the line
+    state: int                  # reply_re_state after them
+
+
+@dataclass(frozen=True)
+class ReplyMatch:
+    match_id: int
+
+
+@dataclass(frozen=True)
+class EndOfReplyLine:
+    index: int                  # reply lines of the session, from 0 (the greeting)
+    length: int                 # with the line terminator
+
+
+@dataclass(frozen=True)
+class Verb:
+    cmd_len: int
+    match_len: int
+    state: int                  # cmd_re_state
+
+
+@dataclass(frozen=True)
+class VerbMatch:
+    match_id: int
+
+
+@dataclass(frozen=True)
+class CmdParam:
+    cmd_len: int
+    match_len: int
+    state: int
+
+
+@dataclass(frozen=True)
+class ParamMatch:
+    match_id: int
+
+
+@dataclass(frozen=True)
+class EndOfCommandLine:
+    index: int                  # command lines of the session, from 1
+    length: int                 # with the line terminator
+
+
+@dataclass(frozen=True)
+class DataStart:
+    offset: int                 # client bytes forwarded before the first data byte
+
+
+@dataclass(frozen=True)
+class DataEnd:
+    offset: int                 # client bytes forwarded up to the end of CRLF.CRLF
+    length: int                 # bytes of this message, the terminator included
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    kind: str                   # "command before greeting", "reply without command"
+    index: int
+
+
+# ------------------------------------------------------------------ events: alerts
+@dataclass(frozen=True)
+class InvalidCommand:
+    index: int                  # command line
+    verb: bytes                 # its first bytes as received (at most 5)
+    reason: str                 # illegal verb, empty line, verb delimiter, NUL, bare CR,
+                                # line too long
+
+
+@dataclass(frozen=True)
+class MaxDataExceeded:
+    data_bytes: int
+    max_data: int
+
+
+@dataclass(frozen=True)
+class EsmtpViolation:
+    kind: str                   # SIZE, BODY, DSN, AUTH, ETRN, PARAM, PIPELINING
+    index: int
+    detail: str
+    masked: bool                # the command was overwritten (False: alert only)
+
+
+@dataclass(frozen=True)
+class AmbiguousEndOfData:
+    offset: int                 # client stream offset of the dot that was masked
+
+
+@dataclass(frozen=True)
+class PendingOverflow:
+    held: int                   # client bytes sent while a DATA/AUTH reply was awaited
+
+
+ALERTS = (InvalidCommand, MaxDataExceeded, EsmtpViolation, AmbiguousEndOfData, PendingOverflow)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    forward: bytes              # to send on in this segment's direction
+    events: tuple
+    reset: bool = False         # reset the session both ways
+    release: bytes = b""        # held client bytes now due to the server (from_server only)
+
+
+# ------------------------------------------------------------------ parameter checks
+_XTEXT = re.compile(rb"(?:[\x21-\x2a\x2c-\x3c\x3e-\x7e]|\+[0-9A-F]{2})+\Z")
+_BASE64 = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
+_MECH = re.compile(rb"[A-Za-z0-9_-]{1,20}\Z")
+_ETRN_NODE = re.compile(rb"[@#]?[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+_NOTIFY = {b"SUCCESS", b"FAILURE", b"DELAY"}
+_HELD_VERBS = ("MAIL", "RCPT", "AUTH", "ETRN")     # examined whole under esmtp
+
+
+def _printable(raw: bytes, limit: int = 40) -> str:
+    text = raw[:limit].decode("latin-1")
+    return "".join(c if " " <= c <= "~" else "." for c in text)
+
+
+class SmtpInspector:
+    """One SMTP session seen by the router: `from_client` for the initiator's segments,
+    `from_server` for the responder's."""
+
+    def __init__(self, esmtp: bool = False, max_data: int = 20_000_000):
+        self.esmtp = esmtp
+        self.max_data = max_data
+        self._legal = frozenset(ESMTP_VERBS if esmtp else SMTP_VERBS)
+        self._reset = False
+        self._out = 0                       # client bytes forwarded so far
+        self._queue = deque(["GREETING"])   # commands awaiting their final reply
+        self._await = None                  # "DATA"/"AUTH": hold the client until answered
+        self._pending = bytearray()
+        self._greeted = False
+        self._pregreet_seen = False
+        self._pipelining_alerted = False
+        self._ext: dict[str, list[bytes]] | None = None   # EHLO keywords, None before EHLO
+        self._auth_next = False             # next client line answers a 334 challenge
+        self._authenticated = False
+        self._in_tx = False
+        self._declared = None               # SIZE= of the transaction being set up
+        self._size = None                   # SIZE= of the accepted MAIL
+        # the command line being received
+        self._cmd_index = 0
+        self._new_line()
+        # the data phase
+        self._data = False
+        self._dctx = b"\r\n"
+        self._dheld = b""
+        self._msg_len = 0
+        self._session_data = 0
+        # the reply line being received
+        self._reply_index = 0
+        self._rlen = 0
+        self._rhead = b""
+        self._reply_lines: list[bytes] = []
+
+    # ---------------------------------------------------------------- public API
+    def from_client(self, data: bytes) -> Verdict:
+        if self._reset:
+            return Verdict(b"", (), True)
+        if self._await is not None:
+            return self._hold(data)
+        out: list[bytes] = []
+        events: list = []
+        self._feed_client(data, out, events)
+        if self._reset:
+            return Verdict(b"", tuple(events), True)
+        return Verdict(b"".join(out), tuple(events))
+
+    def from_server(self, data: bytes) -> Verdict:
+        if self._reset:
+            return Verdict(b"", (), True)
+        events: list = []
+        release: list[bytes] = []
+        pos, n = 0, len(data)
+        while pos < n:
+            nl = data.find(b"\n", pos)
+            end = n if nl < 0 else nl + 1
+            self._reply_chunk(data[pos:end], nl >= 0, events, release)
+            pos = end
+        if self._reset:
+            return Verdict(b"", tuple(events), True)
+        return Verdict(data, tuple(events), False, b"".join(release))
+
+    @property
+    def held(self) -> int:
+        """Client bytes received but not yet forwarded."""
+        return len(self._pending) + len(self._held) + len(self._dheld)
+
+    @property
+    def in_data(self) -> bool:
+        return self._data
+
+    @property
+    def extensions(self) -> frozenset:
+        return frozenset(self._ext or ())
+
+    # ---------------------------------------------------------------- client side
+    def _hold(self, data: bytes) -> Verdict:
+        self._pending += data
+        if len(self._pending) > MAX_PENDING:
+            self._reset = True
+            return Verdict(b"", (PendingOverflow(len(self._pending)),), True)
+        return Verdict(b"", ())
+
+    def _emit(self, out: list, chunk: bytes) -> None:
+        if chunk:
+            out.append(chunk)
+            self._out += len(chunk)
+
+    def _feed_client(self, data: bytes, out: list, events: list) -> None:
+        pos, n = 0, len(data)
+        while pos < n and not self._reset:
+            if self._await is not None:
+                self._pending += data[pos:]
+                if len(self._pending) > MAX_PENDING:
+                    self._reset = True
+                    events.append(PendingOverflow(len(self._pending)))
+                return
+            if self._data:
+                pos = self._data_chunk(data, pos, out, events)
+            else:
+                pos = self._command_chunk(data, pos, out, events)
+
+    def _new_line(self) -> None:
+        self._cmd_len = 0
+        self._vstate = START        # verb automaton; None once the verb is matched
+        self._pstate = P_START
+        self._verb = None
+        self._mode = "verb"         # verb (held) | pass | hold (whole line) | mask
+        self._held = bytearray()
+        self._fwd = 0               # line bytes forwarded
+        self._mask_from = None      # line offset from which bytes are overwritten
+        self._auth_line = False
+
+    def _start_line(self, events: list) -> None:
+        self._cmd_index += 1
+        if self._auth_next:
+            self._auth_next = False
+            self._auth_line = True
+            self._vstate = None
+            self._pstate = P_TEXT
+            self._mode = "hold"
+        if not self._greeted and not self._pregreet_seen:
+            self._pregreet_seen = True
+            events.append(Anomaly("command before greeting", self._cmd_index))
+        elif (self.esmtp and self._greeted and self._queue and not self._pipelining_alerted
+              and "PIPELINING" not in (self._ext or {})):
+            self._pipelining_alerted = True
+            events.append(EsmtpViolation("PIPELINING", self._cmd_index,
+                                         "not advertised", False))
+
+    def _invalid(self, events: list, reason: str, mask_from: int) -> None:
+        if self._mask_from is None or mask_from < self._mask_from:
+            self._mask_from = mask_from
+        if self._mode != "mask":
+            self._mode = "mask"
+            events.append(InvalidCommand(self._cmd_index, bytes(self._held[:5]), reason))
+
+    def _command_chunk(self, data: bytes, pos: int, out: list, events: list) -> int:
+        nl = data.find(b"\n", pos)
+        ended = nl >= 0
+        end = nl + 1 if ended else len(data)
+        chunk = data[pos:end]
+        if self._cmd_len == 0:
+            self._start_line(events)
+        start = self._cmd_len
+        self._cmd_len += len(chunk)
+        self._held += chunk
+        i = 0
+        if self._vstate is not None:
+            i = self._verb_part(chunk, start, events)
+        if i < len(chunk):
+            self._param_part(chunk, i, start, ended, events)
+        if ended:
+            self._end_line(out, events)
+        else:
+            self._flush(out, False)
+        return end
+
+    def _verb_part(self, chunk: bytes, start: int, events: list) -> int:
+        state, i, n = self._vstate, 0, len(chunk)
+        while i < n:
+            state = _NEXT.get(state, {}).get(chunk[i], DEAD)
+            i += 1
+            if state == DEAD or state in _LEAF:
+                break
+        if state in _LEAF and _LEAF[state] not in self._legal:
+            state = DEAD
+        if state == DEAD:
+            i = n
+        events.append(Verb(start + i, i, state))
+        if state == DEAD:
+            self._vstate = DEAD
+            reason = "empty line" if chunk[:1] in (b"\r", b"\n") and start == 0 else \
+                "illegal verb"
+            self._invalid(events, reason, 0)
+            self._vstate = None
+            self._pstate = DEAD
+            return n
+        if state in _LEAF:
+            self._verb = _LEAF[state]
+            self._vstate = None
+            events.append(VerbMatch(VERB_ID[self._verb]))
+        else:
+            self._vstate = state
+        return i
+
+    def _param_part(self, chunk: bytes, i: int, start: int, ended: bool, events: list) -> None:
+        part = chunk[i:]
+        first = start + i                       # line offset of part[0]
+        was = self._pstate
+        if self._mode == "verb":                # the verb delimiter decides the verb
+            b0 = part[0]
+            if b0 == SP or b0 == LF or (b0 == CR and len(part) > 1 and part[1] == LF):
+                self._mode = "hold" if (self.esmtp and self._verb in _HELD_VERBS) else "pass"
+            elif b0 != CR:
+                self._invalid(events, "verb delimiter", 0)
+            elif len(part) > 1:
+                self._invalid(events, "bare CR", 0)
+        if self._mode in ("pass", "hold") and self._pstate != DEAD:
+            self._scan_params(first, ended, events)
+        if self._mode == "mask" or self._pstate == DEAD:
+            state = DEAD
+        else:
+            last = part[-1]
+            if last == LF:
+                state = P_END
+            elif last == CR:
+                state = P_CR
+            elif last == SP:
+                state = P_DELIM if was == P_START and len(part) == 1 else P_SEP
+            else:
+                state = P_TEXT
+        self._pstate = state
+        events.append(CmdParam(start + len(chunk), len(part), state))
+        if state == P_END:
+            events.append(ParamMatch(PARAM_MATCH))
+
+    def _scan_params(self, first: int, ended: bool, events: list) -> None:
+        """NUL, bare CR and length checks over the line bytes not yet forwarded."""
+        held = self._held
+        base = self._fwd
+        bad, reason = None, ""
+        k = held.find(b"\0")
+        if k >= 0:
+            bad, reason = k, "NUL"
+        c = held.find(b"\r")
+        while c >= 0 and (bad is None or c < bad):
+            if c + 1 < len(held) and held[c + 1] != LF:
+                bad, reason = c, "bare CR"
+                break
+            c = held.find(b"\r", c + 1)
+        limit = MAX_AUTH_LINE if self._auth_line else MAX_COMMAND_LINE
+        body = self._cmd_len - (self._terminator_len() if ended else
+                                (1 if held[-1:] == b"\r" else 0))
+        if body > limit and (bad is None or base + bad > limit):
+            bad, reason = limit - base, "line too long"
+        if bad is not None:
+            self._invalid(events, reason, 0 if self._mode == "hold" else base + bad)
+
+    def _terminator_len(self) -> int:
+        return 2 if self._held[-2:] == b"\r\n" else 1
+
+    def _flush(self, out: list, ended: bool) -> None:
+        """Forward the held line bytes whose fate is decided."""
+        held = self._held
+        if self._mode in ("verb", "hold") and not ended:
+            return
+        upto = len(held)
+        term = 0
+        if ended:
+            term = self._terminator_len()
+        elif held[-1:] == b"\r":
+            upto -= 1                            # CR: terminator or bare, see next byte
+        if upto <= 0:
+            return
+        piece = bytes(held[:upto])
+        if self._mask_from is not None:
+            j = max(0, self._mask_from - self._fwd)
+            body_end = upto - term
+            if j < body_end:
+                piece = piece[:j] + b"x" * (body_end - j) + piece[body_end:]
+        del held[:upto]
+        self._fwd += upto
+        self._emit(out, piece)
+
+    def _end_line(self, out: list, events: list) -> None:
+        if self._mode == "hold" and self._pstate != DEAD:
+            self._check_held_line(events)
+        if self._mode == "verb":                 # a line that ended inside the verb
+            self._invalid(events, "illegal verb", 0)
+        self._flush(out, True)
+        events.append(EndOfCommandLine(self._cmd_index, self._cmd_len))
+        if self._mode == "mask":
+            item = "xxxx"
+        elif self._auth_line:
+            item = "AUTHDATA"
+        else:
+            item = self._verb
+        self._queue.append(item)
+        if item == "DATA" or item in ("AUTH", "AUTHDATA"):
+            self._await = "DATA" if item == "DATA" else "AUTH"
+        self._new_line()
+
+    # ---------------------------------------------------------------- ESMTP examination
+    def _check_held_line(self, events: list) -> None:
+        line = bytes(self._held[:len(self._held) - self._terminator_len()])
+        if self._auth_line:
+            problem = None if line == b"*" or _BASE64.match(line) else ("AUTH", "response")
+        else:
+            problem = getattr(self, "_check_" + self._verb)(line[5:])
+        if problem is not None:
+            kind, detail = problem
+            self._mask_from = 0
+            self._mode = "mask"
+            events.append(EsmtpViolation(kind, self._cmd_index, detail, True))
+        elif self._verb == "MAIL":
+            self._declared = self._pending_size
+
+    def _advertised(self, keyword: str) -> bool:
+        return self._ext is not None and keyword in self._ext
+
+    def _params(self, arg: bytes, prefix: bytes, allowed: dict):
+        """Split `FROM:<path> K=V ...`; check each parameter with `allowed[K]`."""
+        if arg[:len(prefix)].upper() != prefix:
+            return None, []
+        rest = arg[len(prefix):].lstrip(b" ")
+        if rest.startswith(b"<"):
+            close = rest.find(b">")
+            rest = rest[close + 1:] if close >= 0 else b""
+        else:
+            rest = rest.partition(b" ")[2]
+        seen = set()
+        for token in rest.split():
+            key, eq, value = token.partition(b"=")
+            key = key.upper()
+            check = allowed.get(key)
+            if check is None or key in seen:
+                return ("PARAM", _printable(token)), []
+            seen.add(key)
+            problem = check(value if eq else None, token)
+            if problem:
+                return problem, []
+        return None, list(seen)
+
+    def _need(self, keyword: str, kind: str, token: bytes):
+        if not self._advertised(keyword):
+            return kind, _printable(token)
+        return None
+
+    def _p_size(self, value, token):
+        if value is None or not value.isdigit() or len(value) > 20:
+            return "SIZE", _printable(token)
+        if int(value) > self.max_data:
+            return "SIZE", _printable(token)
+        self._pending_size = int(value)
+        return self._need("SIZE", "SIZE", token)
+
+    def _p_body(self, value, token):
+        body = (value or b"").upper()
+        if body == b"7BIT":
+            return None
+        if body in (b"8BITMIME", b"BINARYMIME"):
+            return self._need(body.decode(), "BODY", token)
+        return "BODY", _printable(token)
+
+    def _p_ret(self, value, token):
+        if (value or b"").upper() not in (b"FULL", b"HDRS"):
+            return "DSN", _printable(token)
+        return self._need("DSN", "DSN", token)
+
+    def _p_envid(self, value, token):
+        if not value or len(value) > 100 or not _XTEXT.match(value):
+            return "DSN", _printable(token)
+        return self._need("DSN", "DSN", token)
+
+    def _p_auth(self, value, token):
+        if not value or not (value == b"<>" or _XTEXT.match(value)):
+            return "AUTH", _printable(token)
+        return self._need("AUTH", "AUTH", token)
+
+    def _p_notify(self, value, token):
+        items = (value or b"").upper().split(b",")
+        if items == [b"NEVER"] or (items and set(items) <= _NOTIFY
+                                   and len(set(items)) == len(items)):
+            return self._need("DSN", "DSN", token)
+        return "DSN", _printable(token)
+
+    def _p_orcpt(self, value, token):
+        kind, semi, addr = (value or b"").partition(b";")
+        if not semi or not _MECH.match(kind) or not addr or len(value) > 500 \
+                or not _XTEXT.match(addr):
+            return "DSN", _printable(token)
+        return self._need("DSN", "DSN", token)
+
+    def _check_MAIL(self, arg: bytes):
+        self._pending_size = None
+        allowed = {b"SIZE": self._p_size, b"BODY": self._p_body, b"RET": self._p_ret,
+                   b"ENVID": self._p_envid, b"AUTH": self._p_auth}
+        return self._params(arg, b"FROM:", allowed)[0]
+
+    def _check_RCPT(self, arg: bytes):
+        return self._params(arg, b"TO:", {b"NOTIFY": self._p_notify,
+                                          b"ORCPT": self._p_orcpt})[0]
+
+    def _check_AUTH(self, arg: bytes):
+        mech, _, initial = arg.strip(b" ").partition(b" ")
+        if self._authenticated:
+            return "AUTH", "already authenticated"
+        if self._in_tx:
+            return "AUTH", "during mail transaction"
+        if not _MECH.match(mech):
+            return "AUTH", _printable(mech)
+        offered = [m.upper() for m in (self._ext or {}).get("AUTH", [])]
+        if not self._advertised("AUTH") or mech.upper() not in offered:
+            return "AUTH", _printable(mech)
+        if initial and initial != b"=" and not _BASE64.match(initial):
+            return "AUTH", "initial response"
+        return None
+
+    def _check_ETRN(self, arg: bytes):
+        node = arg.strip(b" ")
+        if not _ETRN_NODE.match(node):
+            return "ETRN", _printable(node) or "no node"
+        return self._need("ETRN", "ETRN", node)
+
+    # ---------------------------------------------------------------- data phase
+    def _data_chunk(self, data: bytes, pos: int, out: list, events: list) -> int:
+        """Forward message data up to CRLF.CRLF; mask dots of other dot lines."""
+        held = self._dheld
+        buf = held + data[pos:] if held else (data[pos:] if pos else data)
+        n = len(buf)
+        ctx = self._dctx
+        masks = []
+        end = hold = None
+        lf = buf.find(b"\n.")
+        cr = buf.find(b"\r.")
+        d = 0 if buf[:1] == b"." and ctx[-1] in (CR, LF) else None
+        while True:
+            if d is None:
+                if lf < 0 and cr < 0:
+                    break
+                if cr < 0 or (0 <= lf < cr):
+                    d, lf = lf + 1, buf.find(b"\n.", lf + 1)
+                else:
+                    d, cr = cr + 1, buf.find(b"\r.", cr + 1)
+            if d + 1 >= n:
+                hold = d
+                break
+            nx = buf[d + 1]
+            if nx == CR or nx == LF:
+                if nx == CR and d + 2 >= n:
+                    hold = d
+                    break
+                prev = buf[d - 1] if d >= 1 else ctx[-1]
+                prev2 = buf[d - 2] if d >= 2 else ctx[d - 2]
+                if prev2 == CR and prev == LF and nx == CR and buf[d + 2] == LF:
+                    end = d + 3
+                    break
+                masks.append(d)
+            d = None
+        limit = end if end is not None else hold if hold is not None else n
+        piece = buf[:limit]
+        if masks:
+            arr = bytearray(piece)
+            for m in masks:
+                arr[m] = 0x78
+                events.append(AmbiguousEndOfData(self._out + m))
+            piece = bytes(arr)
+        consumed = (limit if end is not None else n) - len(held)
+        self._dheld = buf[hold:] if end is None and hold is not None else b""
+        self._msg_len += consumed
+        self._session_data += consumed
+        if self._session_data > self.max_data:
+            self._reset = True
+            events.append(MaxDataExceeded(self._session_data, self.max_data))
+            return len(data)
+        if piece:
+            self._dctx = (ctx + piece)[-2:] if len(piece) < 2 else piece[-2:]
+        self._emit(out, piece)
+        if end is None:
+            return len(data)
+        events.append(DataEnd(self._out, self._msg_len))
+        if self.esmtp and self._size is not None and self._msg_len > self._size:
+            events.append(EsmtpViolation("SIZE", self._cmd_index,
+                                         f"declared {self._size}, sent {self._msg_len}", False))
+        self._data = False
+        self._queue.append("EOD")
+        return pos + consumed
+
+    def _start_data(self, events: list, release: list) -> None:
+        self._data = True
+        self._dctx = b"\r\n"
+        self._dheld = b""
+        self._msg_len = 0
+        events.append(DataStart(self._out))
+
+    # ---------------------------------------------------------------- server side
+    def _reply_chunk(self, chunk: bytes, ended: bool, events: list, release: list) -> None:
+        if self._rlen == 0:
+            events.append(ReplyType("OTHERS"))
+        self._rlen += len(chunk)
+        if len(self._rhead) < 512:
+            self._rhead += chunk[:512 - len(self._rhead)]
+        code, final = self._reply_code()
+        act = _ACT_CODES.get(code) if code is not None else None
+        last = chunk[-1]
+        if ended:
+            state = R_ACT_END if act else R_END
+        elif code is None and self._rhead_malformed():
+            state = R_BAD_CR if last == CR else R_BAD
+        elif code is None:
+            state = R_DIGIT1 if len(self._rhead) == 1 else R_DIGIT2
+        elif last == CR:
+            state = R_ACT_CR if act else R_CR
+        else:
+            state = R_ACT_TEXT if act else R_TEXT
+        events.append(OtherReply(self._rlen, len(chunk), state))
+        if not ended:
+            return
+        events.append(ReplyMatch(REPLY_LINE))
+        if act:
+            events.append(ReplyMatch(act))
+        events.append(EndOfReplyLine(self._reply_index, self._rlen))
+        self._reply_index += 1
+        head = self._rhead
+        self._rlen, self._rhead = 0, b""
+        if self._queue and self._queue[0] == "EHLO":
+            self._reply_lines.append(head)
+        if not final:
+            return
+        lines, self._reply_lines = self._reply_lines, []
+        self._final_reply(code, lines, events, release)
+
+    def _rhead_malformed(self) -> bool:
+        head = self._rhead
+        for k in range(min(3, len(head))):
+            if not 48 <= head[k] <= 57:
+                return True
+        return len(head) > 3 and head[3] not in (SP, 45, CR, LF)
+
+    def _reply_code(self):
+        """(code, final) of the reply line so far; code None while unknown or malformed."""
+        head = self._rhead
+        if len(head) < 3 or self._rhead_malformed():
+            return None, True
+        return int(head[:3]), head[3:4] != b"-"
+
+    def _final_reply(self, code, lines, events: list, release: list) -> None:
+        queue = self._queue
+        if not queue:
+            events.append(Anomaly("reply without command", self._reply_index - 1))
+            return
+        if code == 354 and "DATA" in queue:
+            while queue.popleft() != "DATA":
+                pass
+            self._await = None
+            self._size = self._declared if self._in_tx else None
+            self._start_data(events, release)
+            self._release(events, release)
+            return
+        item = queue.popleft()
+        positive = code is not None and 200 <= code < 300
+        if item == "GREETING":
+            self._greeted = True
+        elif item == "EHLO" and positive:
+            self._ext = self._parse_ehlo(lines)
+            self._in_tx = False
+        elif item == "HELO" and positive:
+            self._ext = {}
+            self._in_tx = False
+        elif item == "MAIL" and positive:
+            self._in_tx = True
+        elif item in ("RSET", "EOD"):
+            self._in_tx = False
+        elif item in ("AUTH", "AUTHDATA"):
+            if code == 334:
+                self._auth_next = True
+            elif code == 235:
+                self._authenticated = True
+        if item in ("DATA", "AUTH", "AUTHDATA") and self._await is not None:
+            self._await = None
+            self._release(events, release)
+
+    def _release(self, events: list, release: list) -> None:
+        if self._pending:
+            data = bytes(self._pending)
+            self._pending.clear()
+            self._feed_client(data, release, events)
+
+    @staticmethod
+    def _parse_ehlo(lines: list) -> dict:
+        ext: dict[str, list[bytes]] = {}
+        for line in lines[1:]:
+            words = line[4:].split()
+            if words:
+                ext[words[0].decode("latin-1").upper()] = words[1:]
+        return ext
