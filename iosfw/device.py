@@ -73,6 +73,8 @@ class Device:
     # ------------------------------------------------------------------ logging
     def record(self, events: Iterable) -> None:
         for event in events:
+            for line in syslog_text.debug_lines(event, self.debug):
+                self.syslog(line, "debug")
             for message in syslog_text.messages(event, self.router, self.debug):
                 self.syslog(message)
 

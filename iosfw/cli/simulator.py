@@ -6,10 +6,13 @@ the server's side is what the client's first packet became on the way through (a
 `simulate send ... reply` and `close` answer from the server's real address."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Optional
 
 from ..config.apply import first, tokens
 from ..config.names import int_to_ip, ip_to_int
+from ..engine.mta import MailServer
 from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
 from ..parser.tree import Token
 from ..show import traffic
@@ -35,14 +38,31 @@ def packet_of(t) -> Packet:
     return Packet.tcp(ips[0], ips[1], ports[0], ports[1], flags, length=40 + payload)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Connection:
     """Both ends of a simulated TCP connection: the client's packet as sent, and the server's
-    view of it (where its answers start, and on which interface they arrive)."""
+    view of it (where its answers start, and on which interface they arrive). A connection to
+    port 25 has a simulated mail server at its far end."""
     client: Packet
     client_ingress: str
     server: Packet          # the client's SYN as it reached the server
     server_ingress: str     # the interface the server's answers arrive on
+    mail: Optional[MailServer] = None
+
+
+SMTP_PORT = 25
+KEYSTROKE = 0.2             # seconds of virtual time between typed characters
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|[rnt\\])")
+_ESCAPES = {"r": "\r", "n": "\n", "t": "\t", "\\": "\\"}
+
+
+def text_bytes(text: str) -> bytes:
+    r"""A typed line as bytes: `\r`, `\n`, `\t`, `\\` and `\xHH` escapes decoded, then CR LF
+    unless the text already ends a line."""
+    decoded = _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1)) or chr(int(m.group(1)[1:], 16)),
+                          text)
+    data = decoded.encode("latin-1", "replace")
+    return data if data.endswith(b"\n") else data + b"\r\n"
 
 
 def _traced(t) -> bool:
@@ -82,14 +102,16 @@ class Simulator:
             [int(x) for x in tokens(t, "PORT_NUM")]
         return a, ap, b, bp
 
-    def _client(self, key: tuple, flags: int, payload: int = 0) -> Packet:
+    def _client(self, key: tuple, flags: int, size: int = 0, payload: bytes = b"") -> Packet:
         a, ap, b, bp = key
-        return Packet.tcp(a, b, ap, bp, flags, length=40 + payload)
+        return Packet.tcp(a, b, ap, bp, flags, length=40 + (len(payload) or size),
+                          payload=payload)
 
     @staticmethod
-    def _answer(conn: Connection, flags: int, payload: int = 0) -> Packet:
+    def _answer(conn: Connection, flags: int, size: int = 0, payload: bytes = b"") -> Packet:
         s = conn.server
-        return Packet.tcp(s.dst, s.src, s.dport, s.sport, flags, length=40 + payload)
+        return Packet.tcp(s.dst, s.src, s.dport, s.sport, flags,
+                          length=40 + (len(payload) or size), payload=payload)
 
     def sim_connection(self, t) -> Reply:
         verb = str(t.children[1 if _traced(t) else 0].children[0])
@@ -103,7 +125,10 @@ class Simulator:
             self.connections[key] = conn
             answer = self._send(self._answer(conn, SYN | ACK), trace, out, conn.server_ingress)
             if answer.forwarded:
-                self._send(self._client(key, ACK), trace, out, conn.client_ingress)
+                done = self._send(self._client(key, ACK), trace, out, conn.client_ingress)
+                if done.forwarded and conn.server.dport == SMTP_PORT:
+                    conn.mail = MailServer(personality="seed")   # the document's server
+                    self._server_says(conn, conn.mail.greeting(), trace, out)
             return Reply("".join(out))
         conn = self.connections.pop(key, None)
         if conn is None:
@@ -126,6 +151,65 @@ class Simulator:
         else:
             self._send(self._client(key, PSH | ACK, size), trace, out, conn.client_ingress)
         return Reply("".join(out))
+
+    # ------------------------------------------------------------------ application data
+    def _server_says(self, conn: Connection, data: bytes, trace: bool, out: list) -> None:
+        """The server's bytes back through the router; what the router lets go to the server
+        meanwhile (held client bytes) is answered in turn."""
+        while data:
+            answer = self._send(self._answer(conn, PSH | ACK, payload=data), trace, out,
+                                conn.server_ingress)
+            data = b""
+            if answer.forwarded and answer.released and conn.mail is not None:
+                data = conn.mail.feed(answer.released)
+
+    def _client_says(self, key: tuple, conn: Connection, data: bytes, trace: bool,
+                     out: list, quiet: bool = False) -> Optional[bytes]:
+        """One segment from the client; the bytes that reached the server (None: dropped)."""
+        outcome = self._send(self._client(key, PSH | ACK, payload=data), trace,
+                             [] if quiet else out, conn.client_ingress)
+        if not outcome.forwarded:
+            if quiet:
+                out.append(traffic.result_text(outcome) + "\n")
+            return None
+        delivered = outcome.out_packet.payload
+        if conn.mail is not None:
+            reply = conn.mail.feed(delivered)
+            if reply:
+                self._server_says(conn, reply, trace, out)
+        return delivered
+
+    def sim_send_line(self, t) -> Reply:
+        key, trace, out = self._ends(t), _traced(t), []
+        conn = self.connections.get(key)
+        if conn is None:
+            return self._unknown(key)
+        self._client_says(key, conn, text_bytes(first(t, "REST")), trace, out)
+        return Reply("".join(out))
+
+    def sim_type(self, t) -> Reply:
+        """A person typing in a telnet to the port: one segment per character, the line end
+        (CR LF) in one, KEYSTROKE seconds apart."""
+        key, out = self._ends(t), []
+        conn = self.connections.get(key)
+        if conn is None:
+            return self._unknown(key)
+        data = text_bytes(first(t, "REST"))
+        keys = [data[i:i + 1] for i in range(len(data.rstrip(b"\r\n")))]
+        keys.append(data[len(data.rstrip(b"\r\n")):])
+        delivered = bytearray()
+        replies: list[str] = []
+        start = self.device.now()
+        for n, stroke in enumerate(k for k in keys if k):
+            if n:
+                self.device.advance(start + n * KEYSTROKE - self.device.now())
+            got = self._client_says(key, conn, stroke, False, replies, quiet=True)
+            if got is None:
+                break
+            delivered += got
+        out.append(f"typed {traffic.quoted(data)} in {len([k for k in keys if k])} segments; "
+                   f"the server received {traffic.quoted(bytes(delivered))}\n")
+        return Reply("".join(out + replies))
 
     @staticmethod
     def _unknown(key: tuple) -> Reply:

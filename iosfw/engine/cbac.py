@@ -78,6 +78,8 @@ class Session:
     live: bool = True                  # still in the table
     audit: bool = False                # audit trail on for the rule line that opened it
     key: int = 0                       # its table key (flow_key)
+    alert: bool = True                 # alerts on for the rule line that opened it
+    inspector: object = None           # the application inspector (smtp, esmtp), if any
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,16 @@ class Closed:
     """A session the table removed, and why (audit trail, alerts and tests read it)."""
     session: Session
     reason: str                        # "fin", "rst", "idle", "synwait", "finwait", "cleared"
+
+
+def inspector_for(line: m.InspectProtocol):
+    """The application inspector a rule line asks for: SMTP command inspection for smtp and
+    esmtp (max-data from the line, 20,000,000 bytes unless set)."""
+    if line.protocol not in ("smtp", "esmtp"):
+        return None
+    from .smtp import SmtpInspector
+    return SmtpInspector(esmtp=line.protocol == "esmtp",
+                         max_data=line.max_data if line.max_data is not None else 20_000_000)
 
 
 class SessionTable:
@@ -155,12 +167,14 @@ class SessionTable:
         settings = self._line_settings.get(id(line))
         if settings is None:
             settings = self._line_settings[id(line)] = (self.globals.timeout_for(line),
-                                                        self.globals.audit_for(line))
+                                                        self.globals.audit_for(line),
+                                                        self.globals.alert_for(line))
         session = Session(
             id=FIRST_ID + next(self._ids) * ID_STEP, protocol=line.protocol, ip_proto=packet.proto,
             initiator=initiator, responder=responder, interface=interface,
             direction=direction, rule=rule.name, created=now, last_heard=now,
-            idle=settings[0], audit=settings[1], key=key)
+            idle=settings[0], audit=settings[1], key=key, alert=settings[2],
+            inspector=inspector_for(line))
         self.sessions[session.key] = session
         self.half_open[session.key] = session
         if session.ip_proto == TCP:

@@ -57,3 +57,11 @@ class HostBlocked:
 @dataclass(frozen=True)
 class HostUnblocked:
     host: int
+
+
+@dataclass(frozen=True)
+class SmtpInspected:
+    """What SMTP inspection saw in one segment of a session (iosfw.engine.smtp events)."""
+    session: Any
+    from_client: bool
+    events: tuple

@@ -19,7 +19,7 @@ from .acllog import AclLog
 from .alarm import Alarm
 from .cbac import Closed, Session, SessionTable
 from .dos import DosGuard
-from .events import SessionEnded
+from .events import SessionEnded, SmtpInspected
 from .interner import Interner
 from .nattable import NatTable, NoAddress
 from .packet import ACK, SYN, TCP, Packet
@@ -50,6 +50,7 @@ class Outcome:
     session: Optional[Session] = None
     events: list = field(default_factory=list)   # what to log, in order (iosfw.engine.events)
     from_initiator: Optional[bool] = None        # for a packet of an existing session
+    released: bytes = b""    # client bytes the inspector held and lets go to the server now
 
     def step(self, phase: str, verdict: str, subject: Any = None, acl: str = "") -> None:
         self.steps.append(Step(phase, verdict, subject, acl))
@@ -198,6 +199,7 @@ class Engine:
         session = flow.session
         closed = self.sessions.seen(session, packet, flow.from_initiator, now)
         outcome.steps = list(flow.steps)
+        outcome.from_initiator = flow.from_initiator
         if closed:
             outcome.steps[-1] = Step("session", "closed", session)
             self._ended([closed], outcome.events)
@@ -213,7 +215,10 @@ class Engine:
         return outcome
 
     def _remember(self, key: tuple, outcome: Outcome) -> None:
-        """Keep what the full path found for this established flow's next packets."""
+        """Keep what the full path found for this established flow's next packets (not for
+        sessions whose bytes an application inspector reads)."""
+        if outcome.session.inspector is not None:
+            return
         translation = to_inside = to_outside = None
         for step in outcome.steps:
             if step.phase in ("nat-in", "nat-out") and step.subject is not None:
@@ -281,6 +286,10 @@ class Engine:
             outcome.session = session
             if self.dos.aggressive:
                 self.dos.check(now, outcome.events)
+            if session.inspector is not None and local.payload and not closed:
+                leaving = self._application(outcome, session, from_initiator, local, leaving)
+                if leaving is None:
+                    return
         else:
             if out_intf is not None and out_intf.access_group_out and not self._acl(
                     outcome, "outbound-acl", out_intf.access_group_out, leaving, now):
@@ -289,6 +298,24 @@ class Engine:
                 return
         outcome.forwarded, outcome.egress, outcome.out_packet = True, egress, leaving
         return
+
+    def _application(self, outcome: Outcome, session: Session, from_initiator: bool,
+                     local: Packet, leaving: Packet) -> Optional[Packet]:
+        """Application inspection of a segment's bytes (SMTP): what goes on, masked or held;
+        None when the inspector resets the session."""
+        inspector = session.inspector
+        verdict = (inspector.from_client if from_initiator else inspector.from_server)(
+            local.payload)
+        if verdict.events:
+            outcome.events.append(SmtpInspected(session, from_initiator, verdict.events))
+        if verdict.reset:
+            closed = self.sessions.close(session, "reset")
+            self._ended([closed], outcome.events)
+            outcome.step("application", "reset", session)
+            return None
+        outcome.released = verdict.release
+        outcome.step("application", "inspected", (session, len(local.payload), verdict))
+        return leaving.with_payload(verdict.forward)
 
     def _inspect(self, outcome: Outcome, local: Packet, ingress: m.Interface,
                  egress: Optional[m.Interface], now: float) -> bool:

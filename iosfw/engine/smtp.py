@@ -201,7 +201,8 @@ class SmtpInspector:
         self._auth_next = False             # next client line answers a 334 challenge
         self._authenticated = False
         self._in_tx = False
-        self._declared = None               # SIZE= of the transaction being set up
+        self._pending_size = None           # SIZE= of the MAIL line being examined
+        self._declared = None               # SIZE= of the MAIL command forwarded last
         self._size = None                   # SIZE= of the accepted MAIL
         # the command line being received
         self._cmd_index = 0
@@ -314,12 +315,14 @@ class SmtpInspector:
             events.append(EsmtpViolation("PIPELINING", self._cmd_index,
                                          "not advertised", False))
 
-    def _invalid(self, events: list, reason: str, mask_from: int) -> None:
+    def _invalid(self, events: list, reason: str, mask_from: int, seen: int = 5) -> None:
+        """The line is illegal from `mask_from` on; `seen` bytes of it name the culprit."""
         if self._mask_from is None or mask_from < self._mask_from:
             self._mask_from = mask_from
         if self._mode != "mask":
             self._mode = "mask"
-            events.append(InvalidCommand(self._cmd_index, bytes(self._held[:5]), reason))
+            line = self._held if self._fwd == 0 else b""
+            events.append(InvalidCommand(self._cmd_index, bytes(line[:min(seen, 5)]), reason))
 
     def _command_chunk(self, data: bytes, pos: int, out: list, events: list) -> int:
         nl = data.find(b"\n", pos)
@@ -351,6 +354,7 @@ class SmtpInspector:
                 break
         if state in _LEAF and _LEAF[state] not in self._legal:
             state = DEAD
+        decided = start + i
         if state == DEAD:
             i = n
         events.append(Verb(start + i, i, state))
@@ -358,7 +362,7 @@ class SmtpInspector:
             self._vstate = DEAD
             reason = "empty line" if chunk[:1] in (b"\r", b"\n") and start == 0 else \
                 "illegal verb"
-            self._invalid(events, reason, 0)
+            self._invalid(events, reason, 0, decided)
             self._vstate = None
             self._pstate = DEAD
             return n
@@ -376,12 +380,16 @@ class SmtpInspector:
         was = self._pstate
         if self._mode == "verb":                # the verb delimiter decides the verb
             b0 = part[0]
-            if b0 == SP or b0 == LF or (b0 == CR and len(part) > 1 and part[1] == LF):
+            if was == P_CR:                     # a CR ended the previous segment
+                ok, reason = b0 == LF, "bare CR"
+            elif b0 == CR:
+                ok, reason = (part[1] == LF if len(part) > 1 else None), "bare CR"
+            else:
+                ok, reason = b0 == SP or b0 == LF, "verb delimiter"
+            if ok:
                 self._mode = "hold" if (self.esmtp and self._verb in _HELD_VERBS) else "pass"
-            elif b0 != CR:
-                self._invalid(events, "verb delimiter", 0)
-            elif len(part) > 1:
-                self._invalid(events, "bare CR", 0)
+            elif ok is not None:
+                self._invalid(events, reason, 0)
         if self._mode in ("pass", "hold") and self._pstate != DEAD:
             self._scan_params(first, ended, events)
         if self._mode == "mask" or self._pstate == DEAD:

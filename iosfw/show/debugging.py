@@ -2,12 +2,15 @@
 it gives them; `show debugging`'s layout is ours, after IOS's `<FACILITY>:` blocks)."""
 from __future__ import annotations
 
-ALL_OFF = "All possible debugging has been turned off"
-_NAMES = {"smtp": "INSPECT SMTP Inspection"}
+from . import smtp_debug
+
+ALL_OFF = smtp_debug.ALL_OFF
+
+_ANSWERS = {"smtp": (smtp_debug.DEBUG_ON, smtp_debug.DEBUG_OFF)}
 
 
 def turned(what: str, on: bool) -> str:
-    return f"{_NAMES[what]} debugging is {'on' if on else 'off'}"
+    return _ANSWERS[what][0 if on else 1]
 
 
 def text(flags: list[str]) -> str:

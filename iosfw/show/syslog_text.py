@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..config.names import int_to_ip
 from ..engine import events as ev
 from ..engine.packet import ICMP, TCP, UDP
+from . import smtp_debug
 
 
 def _acl_logged(e: ev.AclLogged) -> str:
@@ -37,6 +38,12 @@ def _audit(e: ev.SessionEnded) -> str:
 
 def messages(event, router, debug=frozenset()) -> list[str]:
     """The lines one event puts in the log (none when the configuration keeps it quiet)."""
+    if isinstance(event, ev.SmtpInspected):
+        if not event.session.alert:
+            return []
+        ip, port = event.session.initiator
+        alerts = (smtp_debug.alert_text(e, int_to_ip(ip), port) for e in event.events)
+        return [text for text in alerts if text is not None]
     if isinstance(event, ev.AclLogged):
         return [_acl_logged(event)]
     if isinstance(event, ev.SessionEnded):
@@ -58,4 +65,11 @@ def messages(event, router, debug=frozenset()) -> list[str]:
     if isinstance(event, ev.HostUnblocked):
         return [f"%FW-4-UNBLOCK_HOST: New TCP connections to host {int_to_ip(event.host)} "
                 "no longer blocked"]
+    return []
+
+
+def debug_lines(event, debug) -> list[str]:
+    """The lines one event puts out under the `debug` commands that are on."""
+    if isinstance(event, ev.SmtpInspected) and "ip inspect smtp" in debug:
+        return smtp_debug.debug_lines(event.events)
     return []

@@ -98,6 +98,14 @@ def _step_text(step: Step, outcome: Outcome) -> str:
             return f"routing: {net} is directly connected, {s.interface}"
         return f"routing: {net} via {int_to_ip(s.next_hop)}" if s.next_hop is not None else \
             f"routing: {net} is directly connected, {s.interface}"
+    if step.phase == "application":
+        if step.verdict == "reset":
+            return f"{s.protocol} inspection: session {s.id:X} reset"
+        session, size, verdict = s
+        text = f"{session.protocol} inspection: {size} bytes in, {len(verdict.forward)} forwarded"
+        if verdict.forward.count(b"x") > outcome.packet.payload.count(b"x"):
+            text += " (a command masked with x)"
+        return text
     if step.phase == "thresholds":
         why = ("aggressive mode (half-open thresholds)" if step.verdict == "aggressive" else
                f"host {int_to_ip(s.responder[0])} is over its half-open limit")
@@ -114,10 +122,25 @@ def _step_text(step: Step, outcome: Outcome) -> str:
     return f"{step.phase}: {step.verdict}"
 
 
+def quoted(data: bytes, limit: int = 80) -> str:
+    """Bytes as a learner reads them: printable text, `\\r\\n` and `\\xHH` for the rest."""
+    out = []
+    for byte in data[:limit]:
+        c = chr(byte)
+        out.append({"\r": "\\r", "\n": "\\n", "\t": "\\t", "\\": "\\\\", '"': '\\"'}.get(
+            c, c if " " <= c <= "~" else f"\\x{byte:02x}"))
+    return '"' + "".join(out) + ('..."' if len(data) > limit else '"')
+
+
 def result_text(outcome: Outcome) -> str:
     if outcome.forwarded:
-        return (f"forwarded {outcome.ingress} -> {outcome.egress}: "
+        text = (f"forwarded {outcome.ingress} -> {outcome.egress}: "
                 f"{packet_text(outcome.out_packet)}")
+        if outcome.out_packet.payload:
+            text += " " + quoted(outcome.out_packet.payload)
+        elif outcome.packet.payload:
+            text += " (its bytes held by inspection)"
+        return text
     last = outcome.steps[-1] if outcome.steps else None
     if last is None:
         return f"dropped on {outcome.ingress}"
