@@ -141,6 +141,9 @@ def main(argv=None) -> int:
     if argv[:1] == ["serve"]:
         from ..remote.serve import main as serve
         return serve(argv[1:])
+    if argv[:1] == ["proxy"]:
+        from ..remote.proxy import main as proxy
+        return proxy(argv[1:])
     args = _arguments(argv)
     from ..clock import Clock
     from ..device import Device
