@@ -318,7 +318,7 @@ def test_audit_trail_reports_a_session_when_it_ends(tmp_path):
     assert "%FW-6" not in s.execute("simulate close tcp 192.0.2.7 40000 172.22.1.110 25").output
     assert s.execute("simulate clock advance 5").output == (
         "*Mar  1 00:00:05.000: %FW-6-SESS_AUDIT_TRAIL: smtp session initiator "
-        "(192.0.2.7:40000) sent 18 bytes -- responder (10.10.10.2:25) sent 172 bytes\n")
+        "(192.0.2.7:40000) sent 18 bytes -- responder (10.10.10.2:25) sent 236 bytes\n")
 
 
 def test_audit_trail_on_one_protocol_line_covers_only_its_sessions(tmp_path):
@@ -341,7 +341,7 @@ def test_clear_ip_inspect_session_reports_each_session_with_audit_trail(tmp_path
     s.execute("simulate clock advance 3")
     assert s.execute("clear ip inspect session").output == (
         "*Mar  1 00:00:03.000: %FW-6-SESS_AUDIT_TRAIL: smtp session initiator "
-        "(192.0.2.7:40000) sent 18 bytes -- responder (10.10.10.2:25) sent 0 bytes\n"
+        "(192.0.2.7:40000) sent 18 bytes -- responder (10.10.10.2:25) sent 64 bytes\n"
         "*Mar  1 00:00:03.000: %FW-6-SESS_AUDIT_TRAIL: udp session initiator "
         "(10.10.10.5:3000) sent 48 bytes -- responder (198.51.100.20:123) sent 0 bytes\n")
     assert s.execute("show ip inspect sessions").output == ""

@@ -35,7 +35,10 @@ def test_connect_from_outside_runs_the_handshake_through_nat(tmp_path):
     assert reply.output == (
         "forwarded Ethernet2/0 -> Ethernet2/1: tcp 192.0.2.7:40000 -> 10.10.10.2:25 S\n"
         "forwarded Ethernet2/1 -> Ethernet2/0: tcp 172.22.1.110:25 -> 192.0.2.7:40000 SA\n"
-        "forwarded Ethernet2/0 -> Ethernet2/1: tcp 192.0.2.7:40000 -> 10.10.10.2:25 A\n")
+        "forwarded Ethernet2/0 -> Ethernet2/1: tcp 192.0.2.7:40000 -> 10.10.10.2:25 A\n"
+        # port 25: the simulated mail server greets (64 bytes, the document's length)
+        "forwarded Ethernet2/1 -> Ethernet2/0: tcp 172.22.1.110:25 -> 192.0.2.7:40000 PA "
+        '"220 mailhost.example.net ESMTP simulated mail service is ready\\r\\n"\n')
     assert s.execute("show ip inspect sessions").output == (
         "Established Sessions\n"
         " Session 6155930C (192.0.2.7:40000)=>(10.10.10.2:25) smtp SIS_OPEN\n")
@@ -57,7 +60,7 @@ def test_send_counts_payload_bytes_each_way_and_close_ends_in_closing(tmp_path):
         "Established Sessions\n"
         " Session 6155930C (192.0.2.7:40000)=>(10.10.10.2:25) smtp SIS_OPEN\n"
         "  Created 00:00:09, Last heard 00:00:02\n"
-        "  Bytes sent (initiator:responder) [18:172]\n")
+        "  Bytes sent (initiator:responder) [18:236]\n")    # 172 + the 64-byte greeting
     assert s.execute("simulate close tcp 192.0.2.7 40000 172.22.1.110 25").output == (
         "forwarded Ethernet2/0 -> Ethernet2/1: tcp 192.0.2.7:40000 -> 10.10.10.2:25 FA\n"
         "forwarded Ethernet2/1 -> Ethernet2/0: tcp 172.22.1.110:25 -> 192.0.2.7:40000 FA\n"

@@ -131,7 +131,7 @@ class MailServer:
         self._data = False
         self.messages.append(body)
         self.envelope = Envelope()
-        out.append(reply(250, "2.0.0 Ok: queued as %d" % len(self.messages)))
+        out.append(reply(250, f"2.0.0 Ok: queued as {len(self.messages)}"))
         return True
 
     # ---------------------------------------------------------------- commands
@@ -207,7 +207,7 @@ class MailServer:
             if key == b"SIZE" and value.isdigit():
                 size = int(value)
             elif key not in (b"BODY", b"RET", b"ENVID", b"AUTH"):
-                return reply(555, "5.5.4 Unsupported option: %s" % token.decode("latin-1"))
+                return reply(555, f"5.5.4 Unsupported option: {token.decode('latin-1')}")
         if size is not None and size > self.max_size:
             return reply(552, "5.3.4 Message size exceeds fixed limit")
         self.envelope = Envelope(sender=path + b">", size=size)

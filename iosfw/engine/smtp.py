@@ -167,6 +167,19 @@ class Verdict:
     release: bytes = b""        # held client bytes now due to the server (from_server only)
 
 
+_new_verdict = object.__new__
+
+
+def _pass(data: bytes) -> Verdict:
+    """Verdict(data, ()) for the data-phase fast path, built without the frozen dataclass's
+    __init__ (reset and release keep their class-level defaults)."""
+    verdict = _new_verdict(Verdict)
+    fields = verdict.__dict__
+    fields["forward"] = data
+    fields["events"] = ()
+    return verdict
+
+
 # ------------------------------------------------------------------ parameter checks
 _XTEXT = re.compile(rb"(?:[\x21-\x2a\x2c-\x3c\x3e-\x7e]|\+[0-9A-F]{2})+\Z")
 _BASE64 = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?\Z")
@@ -221,6 +234,17 @@ class SmtpInspector:
 
     # ---------------------------------------------------------------- public API
     def from_client(self, data: bytes) -> Verdict:
+        if self._data and not self._dheld and self._await is None and not self._reset:
+            # message data with no dot after a CR or LF: forwarded as it is
+            n = len(data)
+            if (n > 1 and data.find(b"\n.") < 0 and data.find(b"\r.") < 0
+                    and (data[0] != 0x2E or self._dctx[-1] not in (CR, LF))
+                    and self._session_data + n <= self.max_data):
+                self._msg_len += n
+                self._session_data += n
+                self._out += n
+                self._dctx = data[-2:]
+                return _pass(data)
         if self._reset:
             return Verdict(b"", (), True)
         if self._await is not None:
@@ -661,7 +685,7 @@ class SmtpInspector:
         self._queue.append("EOD")
         return pos + consumed
 
-    def _start_data(self, events: list, release: list) -> None:
+    def _start_data(self, events: list) -> None:
         self._data = True
         self._dctx = b"\r\n"
         self._dheld = b""
@@ -729,7 +753,7 @@ class SmtpInspector:
                 pass
             self._await = None
             self._size = self._declared if self._in_tx else None
-            self._start_data(events, release)
+            self._start_data(events)
             self._release(events, release)
             return
         item = queue.popleft()
