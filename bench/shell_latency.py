@@ -19,13 +19,14 @@ def _median_ms(fn, arg, rounds: int) -> float:
 
 
 def measure(rounds: int = 200) -> dict:
+    import tempfile
+    from pathlib import Path
+
     from iosfw.cli.session import Session
-    from iosfw.device import Device
     from iosfw.cli.startup import StartupStore, builtin_text
     from iosfw.clock import Clock
     from iosfw.config.loader import load_text
-    from pathlib import Path
-    import tempfile
+    from iosfw.device import Device
 
     router = load_text(builtin_text()).router
     store = StartupStore(Path(tempfile.mkdtemp()) / "startup-config")

@@ -103,8 +103,8 @@ def phases() -> dict:
         return value
 
     def imports_of_main():
-        import iosfw.clock  # noqa: F401
         import iosfw.cli.session  # noqa: F401
+        import iosfw.clock  # noqa: F401
         import iosfw.config.loader  # noqa: F401
 
     def grammar():
@@ -117,8 +117,8 @@ def phases() -> dict:
     booted = step("boot(): load the built-in startup-config", lambda: main.boot(None))
 
     def show_version():
-        from iosfw.clock import Clock
         from iosfw.cli.session import Session
+        from iosfw.clock import Clock
         from iosfw.device import Device
         router, store = booted
         session = Session(Device(router, store, Clock()), privileged=True)

@@ -12,7 +12,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import GOLDEN
 
 SEED_ALL = (GOLDEN / "seed-show-ip-inspect-all.txt").read_text(encoding="utf-8")

@@ -13,13 +13,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
-from iosfw.device import Device
+
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore
 from iosfw.clock import Clock
 from iosfw.config.loader import load_file, load_text, read_config_file
+from iosfw.device import Device
 from iosfw.show import inspect
 from iosfw.show.running_config import render, render_lines
 

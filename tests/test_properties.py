@@ -33,15 +33,14 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from iosfw.device import Device
 from iosfw.cli.session import Session
-from iosfw.parser.grammar import keywords_of
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.apply import Configurator, execute
 from iosfw.config.loader import load_text
 from iosfw.config.model import Router, rule_signature
-from iosfw.parser.grammar import START_RULES
+from iosfw.device import Device
+from iosfw.parser.grammar import START_RULES, keywords_of
 from iosfw.parser.words import CommandError, parse
 from iosfw.show.acl_text import config_text
 from iosfw.show.running_config import render_lines

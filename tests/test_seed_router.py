@@ -12,8 +12,8 @@ import os
 import re
 
 import pytest
-
 from conftest import GOLDEN, REFERENCE, builtin_config_text
+
 from iosfw.config.loader import load_text
 from iosfw.show import running_config
 

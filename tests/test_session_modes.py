@@ -12,11 +12,11 @@ import os
 
 import pytest
 
-from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
+from iosfw.device import Device
 from iosfw.show import running_config
 from iosfw.show.running_config import render
 

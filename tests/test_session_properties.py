@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from iosfw.device import Device
 from iosfw.cli.help import entries
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
+from iosfw.device import Device
 from iosfw.parser.words import CommandError
 from iosfw.show.running_config import render
 

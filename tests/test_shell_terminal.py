@@ -18,11 +18,11 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
+from iosfw.device import Device
 
 ROOT = Path(__file__).resolve().parent.parent
 IOSFW = ROOT / ".venv" / "bin" / "iosfw"

@@ -5,11 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from iosfw.device import Device
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
+from iosfw.device import Device
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "scenarios" / "seed-smtp-and-dns.txt"
