@@ -2,13 +2,11 @@
 alerts (%FW-4-ALERT_ON / ALERT_OFF) with aggressive deletion of the oldest half-open session,
 and the per-host limit (%FW-4-HOST_TCP_ALERT_ON, %FW-2-BLOCK_HOST, %FW-4-UNBLOCK_HOST)."""
 import pytest
+from helpers import seed_session
 
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
+from iosfw.cli.startup import builtin_text
 from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
-from iosfw.device import Device
 from iosfw.engine import events as ev
 from iosfw.engine.packet import ACK, SYN, Packet
 from iosfw.engine.pipeline import Engine
@@ -16,22 +14,6 @@ from iosfw.engine.pipeline import Engine
 MAIL, MAIL_GLOBAL = ip_to_int("10.10.10.2"), ip_to_int("172.22.1.110")
 ATTACKER, CLIENT = ip_to_int("203.0.113.99"), ip_to_int("192.0.2.7")
 OUTSIDE = "Ethernet2/0"
-
-
-def seed_session(tmp_path, *config: str) -> Session:
-    router = load_text(builtin_text()).router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
-    if config:
-        configure(s, *config)
-    return s
-
-
-def configure(s: Session, *lines: str) -> str:
-    out = s.execute("configure terminal").output
-    for line in lines:
-        reply = s.execute(line)
-        assert not reply.error, (line, reply.output)
-    return out + s.execute("end").output
 
 
 def engine_with(*lines: str) -> Engine:

@@ -1,27 +1,11 @@
 """The router's log on the seed router: `show logging` (buffered on/off, sizes, levels), which
 lines show messages (console, vty with `terminal monitor`), `clear logging`, the access-list
 log lines and their five-minute sums, audit trail, and the timestamp prefixes."""
+from helpers import configure, seed_session
+
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
 
 CONFIG_I = "%SYS-5-CONFIG_I: Configured from console by console"
-
-
-def seed_session(tmp_path) -> Session:
-    router = load_text(builtin_text()).router
-    return Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
-
-
-def configure(s: Session, *lines: str) -> str:
-    """Configure from `s`; what the line shows after `end` (the %SYS-5-CONFIG_I line)."""
-    s.execute("configure terminal")
-    for line in lines:
-        reply = s.execute(line)
-        assert not reply.error, (line, reply.output)
-    return s.execute("end").output
 
 
 def vty(s: Session) -> Session:

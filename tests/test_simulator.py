@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import seed_session
+
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
+from iosfw.cli.startup import StartupStore
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
 from iosfw.device import Device
@@ -24,11 +26,6 @@ def test_seed_scenario_replays_to_its_golden_transcript(tmp_path):
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     assert proc.stdout == GOLDEN.read_text()
-
-
-def seed_session(tmp_path) -> Session:
-    router = load_text(builtin_text()).router
-    return Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
 
 
 def test_show_ip_inspect_all_ends_with_the_sessions(tmp_path):

@@ -3,28 +3,16 @@ their byte counts, errors for unknown connections and malformed lines, the flood
 `?` help, and the clear commands that go with traffic (`clear access-list counters`,
 `clear ip inspect session`)."""
 import pytest
+from helpers import configure, seed_session
 
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
+from iosfw.cli.startup import StartupStore
 from iosfw.clock import Clock
 from iosfw.config.loader import load_text
 from iosfw.device import Device
 
 PROMPT = "3640-123#"
 INVALID = "% Invalid input detected at '^' marker.\n\n"
-
-
-def seed_session(tmp_path) -> Session:
-    router = load_text(builtin_text()).router
-    return Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
-
-
-def configure(s: Session, *lines: str) -> None:
-    s.execute("configure terminal")
-    for line in lines:
-        reply = s.execute(line)
-        assert not reply.error, (line, reply.output)
-    s.execute("end")
 
 
 # ------------------------------------------------------------------ connections

@@ -13,37 +13,33 @@ _P = "CBAC SMTP: "
 _PARAMETER_KINDS = {"SIZE", "BODY", "DSN", "PARAM"}
 
 
+# The document's line for each debug event, its fields by name (Start/End Of Data and the
+# anomaly lines are ours).
+_FORMATS = {
+    s.Verb: "VERB - Cmd len:{cmd_len}, match_len:{match_len}, cmd_re_state:{state}",
+    s.VerbMatch: "VERB - match id:{match_id}",
+    s.CmdParam: "CMD PARAM - Cmd len:{cmd_len}, match_len:{match_len}, cmd_re_state:{state}",
+    s.ParamMatch: "CMD PARAM - match id:{match_id}",
+    s.EndOfCommandLine: "End Of Command Line - index:{index}, len:{length}",
+    s.ReplyType: "reply_type {kind}",
+    s.OtherReply: "OTHER REPLY - Reply len: {reply_len}, match_len:{match_len}, "
+                  "reply_re_state:{state}",
+    s.ReplyMatch: "OTHER REPLY match id:{match_id}",
+    s.EndOfReplyLine: "End Of Reply Line - index:{index} ,len:{length}",
+    s.DataStart: "Start Of Data",
+    s.DataEnd: "End Of Data - len:{length}",
+}
+
+
 def debug_line(event) -> str | None:
     """The debug line of one event; None for alerts (they go to syslog)."""
     t = type(event)
-    if t is s.Verb:
-        return (f"{_P}VERB - Cmd len:{event.cmd_len}, match_len:{event.match_len}, "
-                f"cmd_re_state:{event.state}")
-    if t is s.VerbMatch:
-        return f"{_P}VERB - match id:{event.match_id}"
-    if t is s.CmdParam:
-        return (f"{_P}CMD PARAM - Cmd len:{event.cmd_len}, match_len:{event.match_len}, "
-                f"cmd_re_state:{event.state}")
-    if t is s.ParamMatch:
-        return f"{_P}CMD PARAM - match id:{event.match_id}"
-    if t is s.EndOfCommandLine:
-        return f"{_P}End Of Command Line - index:{event.index}, len:{event.length}"
-    if t is s.ReplyType:
-        return f"{_P}reply_type {event.kind}"
-    if t is s.OtherReply:
-        return (f"{_P}OTHER REPLY - Reply len: {event.reply_len}, match_len:{event.match_len}, "
-                f"reply_re_state:{event.state}")
-    if t is s.ReplyMatch:
-        return f"{_P}OTHER REPLY match id:{event.match_id}"
-    if t is s.EndOfReplyLine:
-        return f"{_P}End Of Reply Line - index:{event.index} ,len:{event.length}"
-    if t is s.DataStart:
-        return f"{_P}Start Of Data"
-    if t is s.DataEnd:
-        return f"{_P}End Of Data - len:{event.length}"
     if t is s.Anomaly:
         return f"{_P}{event.kind[:1].upper()}{event.kind[1:]} - index:{event.index}"
-    return None
+    fmt = _FORMATS.get(t)
+    if fmt is None:
+        return None
+    return _P + fmt.format_map({name: getattr(event, name) for name in t.__dataclass_fields__})
 
 
 def debug_lines(events) -> list[str]:

@@ -1,0 +1,25 @@
+"""What several test files need: the seed router's console in privileged EXEC, configured."""
+from iosfw.cli.session import Session
+from iosfw.cli.startup import StartupStore, builtin_text
+from iosfw.clock import Clock
+from iosfw.config.loader import load_text
+from iosfw.device import Device
+
+
+def configure(s: Session, *lines: str) -> str:
+    """Configure from `s`; what the line shows after `end` (the %SYS-5-CONFIG_I line)."""
+    s.execute("configure terminal")
+    for line in lines:
+        reply = s.execute(line)
+        assert not reply.error, (line, reply.output)
+    return s.execute("end").output
+
+
+def seed_session(tmp_path, *config: str) -> Session:
+    """A privileged session on a fresh built-in 3640-123 (saving under tmp_path), with `config`
+    lines applied."""
+    router = load_text(builtin_text()).router
+    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+    if config:
+        configure(s, *config)
+    return s
