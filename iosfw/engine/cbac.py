@@ -79,7 +79,8 @@ class Session:
     audit: bool = False                # audit trail on for the rule line that opened it
     key: int = 0                       # its table key (flow_key)
     alert: bool = True                 # alerts on for the rule line that opened it
-    inspector: object = None           # the application inspector (smtp, esmtp), if any
+    line: object = None                # the rule line that opened it (InspectProtocol)
+    inspector: object = None           # its application inspector, made at the first bytes
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ class Closed:
     """A session the table removed, and why (audit trail, alerts and tests read it)."""
     session: Session
     reason: str                        # "fin", "rst", "idle", "synwait", "finwait", "cleared"
+
+
+APPLICATION_INSPECTED = frozenset({"smtp", "esmtp"})   # protocols whose bytes are read
 
 
 def inspector_for(line: m.InspectProtocol):
@@ -174,7 +178,7 @@ class SessionTable:
             initiator=initiator, responder=responder, interface=interface,
             direction=direction, rule=rule.name, created=now, last_heard=now,
             idle=settings[0], audit=settings[1], key=key, alert=settings[2],
-            inspector=inspector_for(line))
+            line=line)
         self.sessions[session.key] = session
         self.half_open[session.key] = session
         if session.ip_proto == TCP:

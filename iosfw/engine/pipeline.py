@@ -17,7 +17,7 @@ from ..config import model as m
 from .acl import CompiledAcl
 from .acllog import AclLog
 from .alarm import Alarm
-from .cbac import Closed, Session, SessionTable
+from .cbac import APPLICATION_INSPECTED, Closed, Session, SessionTable, inspector_for
 from .dos import DosGuard
 from .events import SessionEnded, SmtpInspected
 from .interner import Interner
@@ -217,7 +217,7 @@ class Engine:
     def _remember(self, key: tuple, outcome: Outcome) -> None:
         """Keep what the full path found for this established flow's next packets (not for
         sessions whose bytes an application inspector reads)."""
-        if outcome.session.inspector is not None:
+        if outcome.session.protocol in APPLICATION_INSPECTED:
             return
         translation = to_inside = to_outside = None
         for step in outcome.steps:
@@ -286,7 +286,7 @@ class Engine:
             outcome.session = session
             if self.dos.aggressive:
                 self.dos.check(now, outcome.events)
-            if session.inspector is not None and local.payload and not closed:
+            if session.protocol in APPLICATION_INSPECTED and local.payload and not closed:
                 leaving = self._application(outcome, session, from_initiator, local, leaving)
                 if leaving is None:
                     return
@@ -304,6 +304,8 @@ class Engine:
         """Application inspection of a segment's bytes (SMTP): what goes on, masked or held;
         None when the inspector resets the session."""
         inspector = session.inspector
+        if inspector is None:
+            inspector = session.inspector = inspector_for(session.line)
         verdict = (inspector.from_client if from_initiator else inspector.from_server)(
             local.payload)
         if verdict.events:
