@@ -180,8 +180,10 @@ class Engine:
             flow = self._flows.get(key)
             if flow is not None:
                 if flow.session.live and (flow.translation is None or flow.translation.live):
-                    return self._fast(flow, outcome, packet, now)
-                del self._flows[key]
+                    if not (packet.payload and flow.session.protocol in APPLICATION_INSPECTED):
+                        return self._fast(flow, outcome, packet, now)
+                else:
+                    del self._flows[key]
             self._slow(outcome, packet, ingress, now)
             if outcome.forwarded and outcome.steps and outcome.steps[-1].verdict == "matched":
                 self._remember(key, outcome)
@@ -215,10 +217,8 @@ class Engine:
         return outcome
 
     def _remember(self, key: tuple, outcome: Outcome) -> None:
-        """Keep what the full path found for this established flow's next packets (not for
-        sessions whose bytes an application inspector reads)."""
-        if outcome.session.protocol in APPLICATION_INSPECTED:
-            return
+        """Keep what the full path found for this established flow's next packets (those
+        with bytes for an application inspector still take the full path)."""
         translation = to_inside = to_outside = None
         for step in outcome.steps:
             if step.phase in ("nat-in", "nat-out") and step.subject is not None:
