@@ -82,6 +82,9 @@ class Session:
     line: object = None                # the rule line that opened it (InspectProtocol)
     inspector: object = None           # its application inspector, made at the first bytes
 
+    def __lt__(self, other: "Session") -> bool:     # timers due at the same time: oldest first
+        return self.id < other.id
+
 
 @dataclass(frozen=True)
 class Closed:
@@ -205,7 +208,7 @@ class SessionTable:
                 # the common case: an established connection's data or ACK
                 deadline = session.deadline = now + session.idle
                 if session.armed < 0 or deadline < session.armed:
-                    self._timers.arm(session, deadline, session.id)
+                    self._timers.arm(session, deadline)
                 return None
             self._tcp(session, packet, from_initiator)
         elif not from_initiator and session.state == OPENING:
@@ -247,7 +250,7 @@ class SessionTable:
         else:
             wait = session.idle
         session.deadline = deadline = now + wait
-        self._timers.arm(session, deadline, session.id)
+        self._timers.arm(session, deadline)
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)

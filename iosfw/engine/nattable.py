@@ -49,6 +49,9 @@ class Entry:
     armed: float = -1.0             # when its one timer-heap entry fires (-1: none)
     live: bool = True               # still in the table
 
+    def __lt__(self, other: "Entry") -> bool:       # timers due at the same time: oldest first
+        return self.seq < other.seq
+
     @property
     def outside_global(self) -> Endpoint:
         return self.outside_local
@@ -256,7 +259,7 @@ class NatTable:
     def _arm(self, entry: Entry) -> None:
         expires = entry.expires
         if expires is not None and entry.live:
-            self._timers.arm(entry, expires, entry.seq)
+            self._timers.arm(entry, expires)
 
     def next_deadline(self) -> Optional[float]:
         return self._timers.next_deadline()

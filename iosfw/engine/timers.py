@@ -16,15 +16,15 @@ class TimerHeap:
     def __init__(self, deadline_of: Callable, alarm: Alarm):
         self.deadline_of = deadline_of      # an item's current deadline (None: never)
         self.alarm = alarm
-        self._heap: list = []               # (when, order, item)
+        self._heap: list = []               # (when, item); items order ties by __lt__
 
     def __len__(self) -> int:
         return len(self._heap)
 
-    def arm(self, item, when: float, order: int) -> None:
+    def arm(self, item, when: float) -> None:
         if item.armed < 0 or when < item.armed:
             item.armed = when
-            heapq.heappush(self._heap, (when, order, item))
+            heapq.heappush(self._heap, (when, item))
             self.alarm.at_most(when)
 
     def due(self):
@@ -32,7 +32,7 @@ class TimerHeap:
         pushed back in), or None."""
         heap = self._heap
         while heap:
-            when, order, item = heap[0]
+            when, item = heap[0]
             if not item.live or when != item.armed:
                 heapq.heappop(heap)           # gone, or superseded by an earlier entry
                 continue
@@ -41,7 +41,7 @@ class TimerHeap:
                 heapq.heappop(heap)
                 item.armed = -1.0
                 if current is not None:
-                    self.arm(item, current, order)
+                    self.arm(item, current)
                 continue
             return item
         return None
