@@ -248,7 +248,11 @@ class NatTable:
                                                      entry.inside_local[1]) else "udp-timeout"]
         elif entry.proto == ICMP:
             entry.timeout = t["icmp-timeout"]
-        self._touch(entry, now)
+        entry.used = now
+        if entry.timeout is not None and entry.live:
+            expires = now + entry.timeout
+            if entry.armed < 0 or expires < entry.armed:
+                self._timers.arm(entry, expires)
         if entry.parent is not None:
             self._touch(entry.parent, now)
 
