@@ -57,33 +57,71 @@ def flow_keys(packet) -> tuple[int, int]:
             proto | dport << 8 | sport << 25 | dst << 42 | src << 74)
 
 
+@dataclass(frozen=True)
+class Opener:
+    """What opened a session, shared by all the sessions one rule line opens on one interface
+    (100,000 sessions make every per-session field count)."""
+    line: m.InspectProtocol            # the rule line
+    rule: str
+    interface: str
+    direction: str                     # "in" or "out": where the rule is applied
+    idle: int                          # the line's idle timeout
+    audit: bool                        # audit trail on for the line
+    alert: bool                        # alerts on for the line
+
+
 @dataclass(slots=True)
 class Session:
     id: int
-    protocol: str                      # the inspection protocol: tcp, udp, icmp, smtp, ...
+    opener: Opener
     ip_proto: int
     initiator: tuple[int, int]         # (address, port); ICMP: (address, type)
     responder: tuple[int, int]
-    interface: str
-    direction: str                     # "in" or "out": where the rule is applied
-    rule: str
     created: float
     last_heard: float
+    key: int                           # its table key (flow_key)
     state: str = OPENING
     bytes_initiator: int = 0
     bytes_responder: int = 0
-    idle: int = 3600                   # the idle timeout of the rule line that opened it
     deadline: float = 0.0              # when it expires unless a packet comes
     armed: float = -1.0                # when its one timer-heap entry fires (-1: none)
     live: bool = True                  # still in the table
-    audit: bool = False                # audit trail on for the rule line that opened it
-    key: int = 0                       # its table key (flow_key)
-    alert: bool = True                 # alerts on for the rule line that opened it
-    line: object = None                # the rule line that opened it (InspectProtocol)
     inspector: object = None           # its application inspector, made at the first bytes
 
     def __lt__(self, other: "Session") -> bool:     # timers due at the same time: oldest first
         return self.id < other.id
+
+    @property
+    def protocol(self) -> str:         # the inspection protocol: tcp, udp, icmp, smtp, ...
+        return self.opener.line.protocol
+
+    @property
+    def line(self) -> m.InspectProtocol:
+        return self.opener.line
+
+    @property
+    def rule(self) -> str:
+        return self.opener.rule
+
+    @property
+    def interface(self) -> str:
+        return self.opener.interface
+
+    @property
+    def direction(self) -> str:
+        return self.opener.direction
+
+    @property
+    def idle(self) -> int:
+        return self.opener.idle
+
+    @property
+    def audit(self) -> bool:
+        return self.opener.audit
+
+    @property
+    def alert(self) -> bool:
+        return self.opener.alert
 
 
 @dataclass(frozen=True)
@@ -113,7 +151,7 @@ class SessionTable:
         self.shared = interner or Interner()
         self.alarm = alarm or Alarm()
         self._lines: dict = {}          # (rule, proto, port or ICMP type) -> its rule line
-        self._line_settings: dict = {}  # id(rule line) -> (idle timeout, audit trail)
+        self._line_settings: dict = {}  # (id(rule line), interface, direction) -> Opener
         self.sessions: dict[tuple, Session] = {}
         # half-open sessions, oldest first, and the TCP ones by responder address: the
         # thresholds count and delete them without scanning the table
@@ -171,17 +209,15 @@ class SessionTable:
         else:
             initiator, responder = (packet.src, packet.sport), (packet.dst, packet.dport)
         initiator, responder = self.shared(initiator), self.shared(responder)
-        settings = self._line_settings.get(id(line))
-        if settings is None:
-            settings = self._line_settings[id(line)] = (self.globals.timeout_for(line),
-                                                        self.globals.audit_for(line),
-                                                        self.globals.alert_for(line))
-        session = Session(
-            id=FIRST_ID + next(self._ids) * ID_STEP, protocol=line.protocol, ip_proto=packet.proto,
-            initiator=initiator, responder=responder, interface=interface,
-            direction=direction, rule=rule.name, created=now, last_heard=now,
-            idle=settings[0], audit=settings[1], key=key, alert=settings[2],
-            line=line)
+        where = (id(line), interface, direction)
+        opener = self._line_settings.get(where)
+        if opener is None:
+            g = self.globals
+            opener = self._line_settings[where] = Opener(
+                line, rule.name, interface, direction, g.timeout_for(line), g.audit_for(line),
+                g.alert_for(line))
+        session = Session(FIRST_ID + next(self._ids) * ID_STEP, opener, packet.proto, initiator,
+                          responder, now, now, key)
         self.sessions[session.key] = session
         self.half_open[session.key] = session
         if session.ip_proto == TCP:
@@ -206,7 +242,7 @@ class SessionTable:
                 return self.close(session, "rst")
             if session.state == OPEN and not flags & FIN:
                 # the common case: an established connection's data or ACK
-                deadline = session.deadline = now + session.idle
+                deadline = session.deadline = now + session.opener.idle
                 if session.armed < 0 or deadline < session.armed:
                     self._timers.arm(session, deadline)
                 return None
