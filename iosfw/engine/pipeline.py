@@ -71,7 +71,7 @@ class _Flow:
 
 
 FAST_PROTOCOLS = (6, 17)          # TCP and UDP flows take the fast path
-FLOW_CACHE = 4096                 # flows remembered; the oldest quarter goes when full
+FLOW_CACHE = 2048                 # flows remembered; the oldest quarter goes when full
 
 
 class Engine:
