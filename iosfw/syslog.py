@@ -51,7 +51,8 @@ class Logger:
         self.seq += 1
         msg = Message(self.seq, severity_of(text), text)
         self.recent.append(msg)
-        if console_level(router) is not None and msg.severity <= console_level(router):
+        console = console_level(router)
+        if console is not None and msg.severity <= console:
             self.console_logged += 1
         if monitor_level(router) is not None and msg.severity <= monitor_level(router):
             self.monitor_logged += 1

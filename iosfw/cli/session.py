@@ -32,6 +32,7 @@ from ..show import (
     running_config,
     system,
     traffic,
+    users,
 )
 from .filters import apply_filter
 from .help import complete as help_complete
@@ -473,7 +474,6 @@ class Session:
         if name == "show_clock":
             return self._out(system.clock_text(self.clock), lambda: system.clock_facts(self.clock))
         if name == "show_users":
-            from ..show import users
             return self._out(users.text(self), lambda: users.facts(self))
         raise CommandError("invalid", name)
 

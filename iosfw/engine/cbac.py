@@ -32,10 +32,8 @@ FIRST_ID = 0x6155930C   # session ids look like the router's object addresses
 ID_STEP = 0x1A0
 
 
-def payload(packet) -> int:
-    """Bytes after the IP and TCP/UDP/ICMP headers: what `Bytes sent` counts."""
-    header = 40 if packet.proto == TCP else 28 if packet.proto in (UDP, ICMP) else 20
-    return max(0, packet.length - header)
+# IP plus TCP/UDP/ICMP header bytes: what `Bytes sent` leaves out of a packet's length
+HEADER_BYTES = {TCP: 40, UDP: 28, ICMP: 28}
 
 
 def flow_key(proto: int, a_ip: int, a_port: int, b_ip: int, b_port: int) -> int:
@@ -151,22 +149,21 @@ class SessionTable:
         self.shared = interner or Interner()
         self.alarm = alarm or Alarm()
         self._lines: dict = {}          # (rule, proto, port or ICMP type) -> its rule line
-        self._line_settings: dict = {}  # (id(rule line), interface, direction) -> Opener
-        self.sessions: dict[tuple, Session] = {}
+        self._openers: dict = {}        # (id(rule line), interface, direction) -> Opener
+        self.sessions: dict[int, Session] = {}          # by flow key
         # half-open sessions, oldest first, and the TCP ones by responder address: the
         # thresholds count and delete them without scanning the table
-        self.half_open: dict[tuple, Session] = {}
-        self.half_open_by_host: dict[int, dict[tuple, Session]] = {}
+        self.half_open: dict[int, Session] = {}
+        self.half_open_by_host: dict[int, dict[int, Session]] = {}
         self._timers = TimerHeap(lambda s: s.deadline, self.alarm)
         self._ids = itertools.count()
-        self._order = itertools.count()
 
     # ------------------------------------------------------------------ which flows a rule takes
     def configured(self, globals_: m.InspectGlobals) -> None:
         """The configuration changed: new globals, and rule lines looked up afresh."""
         self.globals = globals_
         self._lines.clear()
-        self._line_settings.clear()
+        self._openers.clear()
 
     def protocol_for(self, rule: m.InspectRule, packet) -> Optional[m.InspectProtocol]:
         key = (rule.name, packet.proto, packet.dport if packet.proto != ICMP
@@ -210,10 +207,10 @@ class SessionTable:
             initiator, responder = (packet.src, packet.sport), (packet.dst, packet.dport)
         initiator, responder = self.shared(initiator), self.shared(responder)
         where = (id(line), interface, direction)
-        opener = self._line_settings.get(where)
+        opener = self._openers.get(where)
         if opener is None:
             g = self.globals
-            opener = self._line_settings[where] = Opener(
+            opener = self._openers[where] = Opener(
                 line, rule.name, interface, direction, g.timeout_for(line), g.audit_for(line),
                 g.alert_for(line))
         session = Session(FIRST_ID + next(self._ids) * ID_STEP, opener, packet.proto, initiator,
@@ -230,7 +227,7 @@ class SessionTable:
         """Account a packet of the session; returns the closing when it ends the session."""
         session.last_heard = now
         proto = session.ip_proto
-        size = packet.length - (40 if proto == TCP else 28)
+        size = packet.length - HEADER_BYTES[proto]
         if size > 0:
             if from_initiator:
                 session.bytes_initiator += size

@@ -41,21 +41,21 @@ class StaticNat:
             self.by_global[(proto, glob, rule.global_port)] = t
             self.by_local[(proto, rule.local_ip, rule.local_port)] = t
 
-    def _find(self, index: dict, proto: int, ip: int, port: int) -> Optional[Translation]:
+    def find(self, index: dict, proto: int, ip: int, port: int) -> Optional[Translation]:
         # a port entry is more specific than a one-to-one entry for the same address
         found = index.get((proto, ip, port)) if proto in (6, 17) else None
         return found or index.get((0, ip, 0))
 
     def to_inside(self, proto: int, ip: int, port: int) -> tuple[int, int, Optional[Translation]]:
         """Outside->inside: a destination global address (and port) to its inside local one."""
-        t = self._find(self.by_global, proto, ip, port)
+        t = self.find(self.by_global, proto, ip, port)
         if t is None:
             return ip, port, None
         return t.local_ip, (t.local_port if t.protocol else port), t
 
     def to_outside(self, proto: int, ip: int, port: int) -> tuple[int, int, Optional[Translation]]:
         """Inside->outside: a source inside local address (and port) to its global one."""
-        t = self._find(self.by_local, proto, ip, port)
+        t = self.find(self.by_local, proto, ip, port)
         if t is None:
             return ip, port, None
         return t.global_ip, (t.global_port if t.protocol else port), t

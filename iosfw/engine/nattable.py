@@ -113,7 +113,7 @@ class NatTable:
             ip, port = entry.inside_local
             found = entry
         else:
-            st = self.static._find(self.static.by_global, p.proto, p.dst, p.dport)
+            st = self.static.find(self.static.by_global, p.proto, p.dst, p.dport)
             if st is not None:
                 ip, port = st.local_ip, st.local_port if st.protocol else _port(p, "dst")
                 found = st
@@ -153,7 +153,7 @@ class NatTable:
             self.hits += 1
             self._use(entry, p, now)
             return Translated(entry, False)
-        st = self.static._find(self.static.by_local, p.proto, p.src, p.sport)
+        st = self.static.find(self.static.by_local, p.proto, p.src, p.sport)
         if st is not None:
             local = (p.src, _port(p, "src"))
             glob = (st.global_ip, st.global_port if st.protocol else _port(p, "src"))

@@ -230,10 +230,6 @@ class Engine:
                     to_inside = entry.inside_local
                 else:
                     to_outside = entry.inside_global
-        out = outcome.out_packet
-        if to_inside is not None and (out.dst, out.dport) != to_inside or \
-                to_outside is not None and (out.src, out.sport) != to_outside:
-            return
         flows = self._flows
         if len(flows) >= FLOW_CACHE:
             for old in list(itertools.islice(flows, FLOW_CACHE // 4)):
