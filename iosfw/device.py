@@ -4,14 +4,16 @@ sends through the router, another sees, and all of them read the same log."""
 from __future__ import annotations
 
 from typing import Iterable, Optional
+from weakref import WeakSet
 
 from .clock import Clock
 from .config import model as m
 from .engine.packet import Packet
 from .engine.pipeline import Engine, Outcome
-from .show import syslog_text
+from .show import cbac_debug, syslog_text
 from .syslog import Logger
 from .timestamps import prefix
+from .undo import Snapshot
 
 
 class Device:
@@ -21,6 +23,8 @@ class Device:
         self.clock = clock or Clock()
         self.log = Logger()
         self.debug: set[str] = set()        # `debug ...` flags that are on
+        self.sessions: WeakSet = WeakSet()  # every line's session (monitoring, show users)
+        self.packets = 0                    # packets forwarded since boot (their debug ids)
         self._engine: Optional[Engine] = None
 
     # ------------------------------------------------------------------ forwarding state
@@ -39,15 +43,35 @@ class Device:
     def reloaded(self) -> None:
         """A reload: forwarding state, sessions and translations start afresh."""
         self._engine = None
+        self.packets = 0
         self.clock.restart()
 
     def now(self) -> float:
         return self.clock.uptime()
 
+    # ------------------------------------------------------------------ undo
+    def checkpoint(self, engine: bool, companions: Iterable = ()) -> "Checkpoint":
+        """The device as it is now, to put back if a command fails half-way. `engine` also
+        keeps the forwarding state (sessions, translations, timers) and `companions` objects
+        whose state goes with it (a line's simulated connections)."""
+        return Checkpoint(self, engine, companions)
+
     # ------------------------------------------------------------------ traffic
     def forward(self, packet: Packet, ingress: str) -> Outcome:
+        """One packet through the router. Timers due by now fire first; under `debug ip
+        inspect` the packet's own lines come between the events that led up to its inspection
+        and those it caused."""
+        self.tick()
         outcome = self.engine.forward(packet, ingress, self.now())
-        self.record(outcome.events)
+        self.packets += 1
+        events = outcome.events
+        if self.debug:
+            split = cbac_debug.before_packet(outcome)
+            self.record(events[:split])
+            for line in cbac_debug.packet_lines(outcome, self.packets, self.debug, self.now()):
+                self.syslog(line, "debug")
+            events = events[split:]
+        self.record(events)
         return outcome
 
     def tick(self) -> None:
@@ -81,4 +105,29 @@ class Device:
     def syslog(self, message: str, kind: str = "log") -> None:
         """Log a message (`kind` "debug" stamps it as `service timestamps debug` says)."""
         stamp = prefix(self.router.timestamps.get(kind), self.clock, self.router.clock_timezone)
-        self.log.add(stamp + message, self.router)
+        monitored = any(s.monitor and s.line_name != "console" for s in self.sessions)
+        self.log.add(stamp + message, self.router, monitored)
+
+
+class Checkpoint:
+    """The router, the clock, the debug flags and, when asked, the engine, as they were (see
+    iosfw.undo: restored in place, so every line's references stay valid). The log is not
+    part of it: what was logged was logged, and other lines may have read it."""
+
+    def __init__(self, device: Device, engine: bool, companions: Iterable):
+        self.device = device
+        self.keeps_engine = engine
+        self.engine = device._engine
+        self.packets = device.packets
+        roots = [device.router, device.clock, device.debug, *companions]
+        if engine:
+            roots.append(device._engine)
+        self.state = Snapshot(roots, stop=(device, device.log, device.store))
+
+    def restore(self) -> None:
+        self.state.restore()
+        d = self.device
+        if self.keeps_engine:
+            d._engine, d.packets = self.engine, self.packets
+        elif d._engine is not None:
+            d._engine.refresh()     # compiled lists and routes follow the restored model

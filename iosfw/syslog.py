@@ -9,8 +9,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Optional
 
-LEVELS = ("emergencies", "alerts", "critical", "errors", "warnings", "notifications",
-          "informational", "debugging")
+from .config.model import LOG_LEVELS as LEVELS
+
 DEFAULT_BUFFER = 4096          # bytes, a 3640's default `logging buffered` size
 DEFAULT_TRAP = "informational"
 _SEVERITY = re.compile(r"%[A-Z0-9_]+-(\d)-[A-Z0-9_]+:")
@@ -46,15 +46,17 @@ class Logger:
     buffer_logged: int = 0
     trap_logged: int = 0
 
-    def add(self, text: str, router) -> Message:
-        """Log one message as `router`'s logging configuration routes it."""
+    def add(self, text: str, router, monitored: bool = False) -> Message:
+        """Log one message as `router`'s logging configuration routes it; `monitored`: some
+        line has `terminal monitor` on (monitor logging counts only what reached one)."""
         self.seq += 1
         msg = Message(self.seq, severity_of(text), text)
         self.recent.append(msg)
         console = console_level(router)
         if console is not None and msg.severity <= console:
             self.console_logged += 1
-        if monitor_level(router) is not None and msg.severity <= monitor_level(router):
+        monitor = monitor_level(router)
+        if monitored and monitor is not None and msg.severity <= monitor:
             self.monitor_logged += 1
         if msg.severity <= level_number(DEFAULT_TRAP):
             self.trap_logged += 1

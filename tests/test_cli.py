@@ -95,8 +95,8 @@ def test_python_dash_m_iosfw_runs_show_version(run):
     proc = run("-c", "show version", module=True)
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
-    assert lines[0] == "Cisco Internetwork Operating System Software "
-    assert "Version 12.3(4)T" in lines[1]
+    assert lines[0] == ("Cisco IOS Software, 3600 Software (C3640-IK9O3S-M), Version 12.3(4)T, "
+                        "RELEASE SOFTWARE (fc1)")
     assert "3640-123 uptime is 0 minutes" in lines
     assert lines[-1] == "Configuration register is 0x2102"
 

@@ -414,7 +414,7 @@ def test_show_users_and_shared_router(serve):
     assert re.fullmatch(r" 131 vty 1     admin      idle                 00:00:\d\d 127\.0\.0\.1",
                         lines[2])
     assert lines[3:] == ["", "  Interface    User               Mode         Idle     Peer Address",
-                         "", ""]
+                         ""]          # no blank line after the last table
     first.close()
     second.close()
 
@@ -422,7 +422,10 @@ def test_show_users_and_shared_router(serve):
 def test_show_users_on_the_console():
     router, store = boot(None)
     out = Session(Device(router, store, Clock())).execute("show users").output
-    assert out.splitlines()[1] == "*  0 con 0                idle                 00:00:00"
+    assert out == ("    Line       User       Host(s)              Idle       Location\n"
+                   "*  0 con 0                idle                 00:00:00 \n"
+                   "\n"
+                   "  Interface    User               Mode         Idle     Peer Address\n")
 
 
 # ------------------------------------------------------------------ limits and abuse

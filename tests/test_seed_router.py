@@ -29,6 +29,7 @@ GOLDEN_FILES = {
     "show ip inspect config": "seed-show-ip-inspect-config.txt",
     "show ip inspect interfaces": "seed-show-ip-inspect-interfaces.txt",
     "show ip inspect name OUT-IN": "seed-show-ip-inspect-name-OUT-IN.txt",
+    "show version": "seed-show-version.txt",
 }
 
 HEADER = re.compile(r"\ABuilding configuration\.\.\.\n\nCurrent configuration : (\d+) bytes\n")

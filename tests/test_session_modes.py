@@ -737,7 +737,8 @@ def test_help_after_show_ip_inspect(s):
         "  config      Inspection configuration\n"
         "  interfaces  Inspection interfaces\n"
         "  name        Inspection name\n"
-        "  sessions    Inspection sessions\n\n")
+        "  sessions    Inspection sessions\n"
+        "  statistics  Inspection statistics\n\n")
 
 
 def test_help_inside_a_word_lists_the_keywords_on_one_line(s):

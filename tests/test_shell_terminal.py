@@ -95,6 +95,7 @@ class Console:
         for name in ("COLUMNS", "LINES", "PYTHONSTARTUP"):
             env.pop(name, None)
         self.log = io.StringIO()
+        self.mode_prompt = ""    # the router's prompt, also while the screen shows none
         self.child = pexpect.spawn(str(IOSFW), [], env=env, cwd=str(home), dimensions=(40, 120),
                                    encoding="utf-8", codec_errors="replace", timeout=TIMEOUT)
         self.child.logfile_read = self.log
@@ -125,7 +126,7 @@ class Console:
     def wait_prompt(self, prompt: str, typed: str = "", timeout: float = TIMEOUT) -> None:
         """A full redraw of `prompt` with `typed` (right-stripped) in the line."""
         self.expect(re.escape(prompt + typed.rstrip()) + _ESCAPES + _SHOW_CURSOR, timeout)
-        self.prompt = prompt
+        self.prompt = self.mode_prompt = prompt
 
     def wait_accepted(self, line: str, timeout: float = TIMEOUT) -> None:
         """The line `prompt + line`, drawn as accepted (Return) and ended."""
@@ -145,7 +146,7 @@ class Console:
         before = self.prompt
         self.child.send(keys)
         self.wait_accepted(echo, timeout)
-        self.wait_prompt(prompt or before, timeout=timeout)
+        self.wait_prompt(prompt or self.mode_prompt, timeout=timeout)
         lines = self.since(start)
         assert lines[0] == before + echo, lines
         assert lines[-1] == self.prompt, lines
@@ -153,6 +154,27 @@ class Console:
 
     def command(self, line: str, prompt: str | None = None, timeout: float = TIMEOUT) -> list[str]:
         return self.keys(line + "\r", line, prompt, timeout)
+
+    def logged(self, keys: str, echo: str, prompt: str) -> list[str]:
+        """Type `keys` whose reply logs a message (`end` logs %SYS-5-CONFIG_I): as on the
+        router, the next prompt comes first, the message after it on a line of its own, and
+        no prompt after the message (the line has no `logging synchronous`), so the next
+        command is typed at the left margin. The lines from the prompt to the message."""
+        start = self.mark()
+        before = self.prompt
+        self.child.send(keys)
+        self.expect(re.escape(prompt) + r"\r*\n" + _ESCAPES + r"\*Mar  1 [^\r\n]*\r*\n")
+        self.wait_prompt("")
+        self.mode_prompt = prompt
+        lines = self.since(start)
+        assert lines[0] == before + echo, lines
+        assert lines[-1] == "", lines
+        return lines[1:-1]
+
+    def end(self, prompt: str = EXEC) -> None:
+        """`end`: the router's prompt, then %SYS-5-CONFIG_I on a line of its own."""
+        lines = self.logged("end\r", "end", prompt)
+        assert lines[0] == prompt and SYS_LINE.fullmatch(lines[1]) and len(lines) == 2, lines
 
     def enable(self, password: str = "cisco123") -> None:
         self.command_asking("enable", "Password: ")
@@ -262,6 +284,7 @@ SHOW_IP_INSPECT_HELP = [
     "  interfaces  Inspection interfaces",
     "  name        Inspection name",
     "  sessions    Inspection sessions",
+    "  statistics  Inspection statistics",
 ]
 
 
@@ -355,8 +378,7 @@ def test_new_extended_acl_and_inspect_rule_show_up(privileged):
     assert c.command("exit", CONFIG) == []
     assert c.command("ip inspect name WEBRULE http") == []
     assert c.command("ip inspect name WEBRULE tcp timeout 60") == []
-    out = c.command("end", EXEC)
-    assert len(out) == 1 and SYS_LINE.fullmatch(out[0]), out
+    c.end(EXEC)
 
     assert c.command("show access-lists") == [
         "Extended IP access list 101",
@@ -397,7 +419,7 @@ def test_write_memory_survives_a_restart(console, tmp_path):
     c.command("configure terminal", CONFIG)
     c.command("ip access-list extended SAVED", EXT_NACL)
     c.command("permit udp any any eq domain")
-    c.command("end", EXEC)
+    c.end(EXEC)
     assert c.command("write memory") == ["Building configuration...", "[OK]"]
     assert c.exit() == 0
     c.assert_no_traceback()
@@ -416,7 +438,7 @@ def test_a_change_not_written_is_gone_after_a_restart(console, tmp_path):
     c.enable()
     c.command("configure terminal", CONFIG)
     c.command("hostname LOST", "LOST(config)#")
-    c.command("end", "LOST#")
+    c.end("LOST#")
     assert c.exit() == 0
     assert not (tmp_path / "data" / "iosfw" / "3640-123.startup-config").exists()
     again = console(tmp_path)
@@ -529,14 +551,8 @@ def test_ctrl_z_leaves_configuration_mode_with_the_log_line(privileged, path, pr
     for step in path[:-1]:
         c.command(step, CONFIG)
     c.command(path[-1], prompt)
-    start = c.mark()
-    c.child.send("\x1a")
-    c.expect_text("%SYS-5-CONFIG_I")
-    c.wait_prompt(EXEC)
-    lines = c.since(start)
-    assert lines[0] == prompt
-    assert SYS_LINE.fullmatch(lines[1]), lines
-    assert lines[2:] == [EXEC]
+    lines = c.logged("\x1a", "", EXEC)
+    assert lines[0] == EXEC and SYS_LINE.fullmatch(lines[1]) and len(lines) == 2, lines
     assert c.command("show access-lists 101") == seed_output("show access-lists 101")
 
 
@@ -558,7 +574,7 @@ def _unsaved_change_then_reload(c, save=None):
     `save`, answer it and wait for `[confirm]`."""
     c.command("configure terminal", CONFIG)
     c.command("hostname R9", "R9(config)#")
-    c.command("end", "R9#")
+    c.end("R9#")
     c.command_asking("reload", "System configuration has been modified. Save? [yes/no]: ")
     if save is not None:
         c.child.send(save + "\r")

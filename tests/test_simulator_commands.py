@@ -200,6 +200,21 @@ def test_help_after_flood_tcp_asks_for_an_address(tmp_path):
     assert "  A.B.C.D  IP address\n" in seed_session(tmp_path).help("simulate flood tcp ")
 
 
+def test_an_icmp_echo_takes_an_identifier_and_a_payload_length(tmp_path):
+    s = seed_session(tmp_path)
+    assert s.help("simulate icmp 10.10.10.9 198.51.100.1 echo ") == (
+        "  bytes  (iosfw) Payload length in bytes\n"
+        "  id     (iosfw) Echo identifier (1 unless given)\n"
+        "  <cr>\n\n")
+    assert s.help("simulate icmp 10.10.10.9 198.51.100.1 echo id ") == (
+        "  <0-65535>  ICMP identifier\n\n")
+    assert s.execute("simulate trace icmp 10.10.10.9 198.51.100.1 echo id 77 bytes 72"
+                     ).output.startswith(
+        "Packet icmp 10.10.10.9 -> 198.51.100.1 type 8 id 77, 100 bytes, arrives on Ethernet2/1\n")
+    assert s.execute("simulate icmp 198.51.100.1 10.10.10.9 echo-reply").output == (
+        "forwarded Ethernet2/0 -> Ethernet2/1: icmp 198.51.100.1 -> 10.10.10.9 type 0 id 1\n")
+
+
 @pytest.mark.parametrize("line, column", [
     ("simulate bogus", len("simulate ")),
     ("simulate tcp 192.0.2.7 40000 172.22.1.110 70000", len("simulate tcp 192.0.2.7 40000 "

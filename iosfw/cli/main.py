@@ -56,7 +56,7 @@ def run_commands(session, commands) -> int:
     """`-c`: only the output; with --json and several commands, one JSON array of their facts."""
     status, documents = 0, []
     for command in commands:
-        reply = guarded(session, command)
+        reply = session.execute(command)
         if reply.error and "^" in reply.output:
             sys.stdout.write(command + "\n" + _caret_from(session, command, reply.output))
         elif session.as_json and len(commands) > 1 and not reply.error:
@@ -67,17 +67,6 @@ def run_commands(session, commands) -> int:
     if documents:
         sys.stdout.write("[\n" + ",\n".join(d.rstrip("\n") for d in documents) + "\n]\n")
     return status
-
-
-def guarded(session, line: str):
-    """The session's answer; a fault of ours becomes one line, never a traceback."""
-    from .session import Reply
-
-    try:
-        return session.execute(line)
-    except Exception as err:  # noqa: BLE001 - the console must survive its own bugs
-        return Reply(f"% Internal error in iosfw ({type(err).__name__}: {err}); "
-                     "please report it\n", error=True)
 
 
 def _caret_from(session, command, output):
@@ -91,16 +80,17 @@ def run_script(session, stream, name: str | None = None, keep_going: bool = True
     """Replay shell lines and print what the console would show, prompt and command included.
     Piped in (no `name`), a refused command is part of the transcript, as on a console; from
     `--script`, it is reported as NAME:LINE on stderr and stops the replay unless
-    `keep_going`. Questions (`[confirm]`) take the next line as their answer."""
+    `keep_going`. Questions (`[confirm]`) take the next line as their answer. Log messages
+    appear where the router puts them: after the next prompt, on lines of their own."""
     from .session import Reply
 
-    status, number = 0, 0
+    status, number, waiting = 0, 0, ""
     for raw in stream:
         number += 1
         line = raw.rstrip("\r\n")
         prompt = session.prompt()
-        sys.stdout.write(prompt + line + "\n")
-        reply = guarded(session, line)
+        sys.stdout.write(prompt + session.after_prompt(waiting) + line + "\n")
+        reply = session.execute(line)
         while reply.ask:
             sys.stdout.write(reply.output + reply.ask.prompt + "\n")
             typed = stream.readline()
@@ -109,7 +99,8 @@ def run_script(session, stream, name: str | None = None, keep_going: bool = True
                 reply = Reply()
                 break
             reply = reply.ask.answer(typed.rstrip("\r\n"))
-        sys.stdout.write(reply.output)
+        sys.stdout.write(reply.body)
+        waiting = reply.messages
         if reply.error and name is not None:
             status = 1
             sys.stdout.flush()
@@ -119,6 +110,8 @@ def run_script(session, stream, name: str | None = None, keep_going: bool = True
                 break
         if reply.closed:
             break
+    if waiting and not reply.closed:
+        sys.stdout.write(session.prompt() + "\n" + waiting)
     return status
 
 

@@ -15,7 +15,16 @@ class Ask:
 
 @dataclass
 class Reply:
+    """`output` is all the line produced, the log messages that came up meanwhile last (as `-c`
+    prints it); `messages` is that last part. A terminal shows them apart, as the router does:
+    the command's output, the next prompt, then the messages (see Session.after_prompt)."""
     output: str = ""
     error: bool = False
     ask: Optional[Ask] = None    # the front end prints ask.prompt, reads a line, calls ask.answer
     closed: bool = False         # the session ended (exit from EXEC)
+    messages: str = ""
+
+    @property
+    def body(self) -> str:
+        """The command's own output, without the messages."""
+        return self.output[:len(self.output) - len(self.messages)]

@@ -5,10 +5,9 @@ SSH all drive this same object.
 """
 from __future__ import annotations
 
-import copy
 import json
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 from .. import syslog
 from ..clock import Clock
@@ -25,6 +24,7 @@ from ..show import (
     access_lists,
     debugging,
     inspect,
+    inspect_stats,
     interfaces,
     logging,
     nat,
@@ -42,6 +42,42 @@ from .simulator import Simulator
 from .startup import StartupStore
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
+# EXEC commands that change the device (the others only read it), and those of them that
+# change its forwarding state too
+_CHANGES_DEVICE = ("sim_", "clear_", "clock_", "debug_", "undebug_")
+_CHANGES_ENGINE = ("sim_", "clear_")
+# what a line keeps of its own that a failed command must not change
+_LINE_STATE = ("configuring", "privileged", "monitor", "password_tries", "terminal_length",
+               "terminal_width", "history_size")
+
+
+def internal_error(err: BaseException) -> str:
+    return f"% Internal error in iosfw ({type(err).__name__}: {err}); please report it\n"
+
+
+class _Undo:
+    """What one transaction may have to put back: the line's own state always, the device's
+    from the moment a handler says it will change it."""
+
+    def __init__(self, session: "Session"):
+        self.session = session
+        self.line = {name: getattr(session, name) for name in _LINE_STATE}
+        self.context = session.cfg.context
+        self.device = None
+
+    def keep(self, engine: bool) -> None:
+        if self.device is None:
+            s = self.session
+            self.device = s.device.checkpoint(engine, [s.cfg, s.simulator] if engine else
+                                              [s.cfg])
+
+    def restore(self) -> None:
+        s = self.session
+        if self.device is not None:
+            self.device.restore()
+        for name, value in self.line.items():
+            setattr(s, name, value)
+        s.cfg.context = self.context
 
 
 def _session_facts(sessions) -> list[dict]:
@@ -70,6 +106,8 @@ class Session:
         self.history_size = 10
         self.log_seen = device.log.seq      # the log messages this line has been shown
         self.simulator = Simulator(device)
+        self._undo: Optional[_Undo] = None
+        device.sessions.add(self)
 
     @property
     def router(self) -> m.Router:
@@ -102,12 +140,42 @@ class Session:
 
     # ------------------------------------------------------------------ entry point
     def execute(self, line: str) -> Reply:
-        """Run one typed line; never raises for anything the user typed. Log messages that
-        came up meanwhile follow the output, on the lines that show them."""
+        """Run one typed line; never raises. Log messages that came up meanwhile follow the
+        output, on the lines that show them."""
         self.device.tick()
-        reply = self._execute(line)
-        reply.output += self.pending_messages()
-        return reply
+        return self._transaction(lambda: self._execute(line))
+
+    def _transaction(self, run: Callable[[], Reply]) -> Reply:
+        """A line or an answer applies whole or not at all: when something inside iosfw fails
+        half-way, the model, the engine and this line's modes are put back as they were and
+        the failure is one line of text, so that the next command works (on this line and on
+        every other line of the device). Handlers that change the device say so first
+        (`_keep`); read-only commands cost no copy."""
+        self._undo = _Undo(self)
+        try:
+            reply = run()
+            reply.messages = self.pending_messages()
+            reply.output += reply.messages
+            return reply
+        except Exception as err:  # noqa: BLE001 - our own bug must not cost the session
+            self._undo.restore()
+            return Reply(internal_error(err), error=True)
+        except BaseException:
+            self._undo.restore()
+            raise
+        finally:
+            self._undo = None
+
+    def _keep(self, engine: bool = False) -> None:
+        """About to change the device: remember it as it is (once per transaction; with the
+        forwarding state when `engine`)."""
+        undo = self._undo
+        if undo is not None:
+            undo.keep(engine)
+
+    def _ask(self, prompt: str, answer: Callable[[str], Reply], secret: bool = False) -> Ask:
+        """A question whose answer runs as a transaction of its own, like a typed line."""
+        return Ask(prompt, lambda typed: self._transaction(lambda: answer(typed)), secret)
 
     def _execute(self, line: str) -> Reply:
         if not line.strip() or line.lstrip().startswith("!"):
@@ -119,6 +187,22 @@ class Session:
             except ConfigError as err:
                 return Reply(self.config_error_text(line, err), error=True)
         return self._exec_line(line, self.prompt())
+
+    @property
+    def synchronous(self) -> bool:
+        """`logging synchronous` on this line: a message reprints the prompt after it."""
+        kind, number = ("con", 0) if self.line_name == "console" else ("vty",
+                                                                        int(self.line_name[3:]))
+        line = self.router.line_of(kind, number)
+        return line is not None and line.logging_synchronous
+
+    def after_prompt(self, messages: str, typed: str = "") -> str:
+        """What a terminal shows after the prompt when log messages arrive: they start on a
+        line of their own; the prompt (and what was typed after it) comes back only with
+        `logging synchronous`, as on the router."""
+        if not messages:
+            return ""
+        return "\n" + messages + (self.prompt() + typed if self.synchronous else "")
 
     def pending_messages(self) -> str:
         """The log messages this line shows and has not shown yet: all of them at the level
@@ -155,6 +239,9 @@ class Session:
         return " " * (len(prompt) + err.column) + "^\n" + err.ios_message() + "\n\n"
 
     def config_error_text(self, line: str, err: ConfigError) -> str:
+        """A refusal of the model's: IOS's caret block when it points at a word."""
+        if err.column is not None and err.message.startswith("% Invalid input"):
+            return " " * (len(self.prompt()) + err.column) + "^\n" + err.message + "\n\n"
         return err.message + "\n"
 
     def _unknown_host(self, word: str) -> str:
@@ -201,21 +288,16 @@ class Session:
             self.configuring = False
             self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
             return Reply()
-        before = copy.deepcopy((self.router, self.cfg.context))
+        self._keep()     # the engine follows the model by refresh(): no copy of it needed
         try:
             execute(self.cfg, line)
         except CommandError as err:
             return Reply(self.error_text(line, err), error=True)
-        except BaseException:
-            self._restore(before)  # a command applies whole or not at all
+        except ConfigError:
+            self._undo.restore()    # a command applies whole or not at all
             raise
         self.device.configured()
         return Reply()
-
-    def _restore(self, snapshot) -> None:
-        router, context = snapshot
-        self.router.__dict__.update(router.__dict__)
-        self.cfg.context = context
 
     def _by(self) -> str:
         if self.line_name == "console":
@@ -234,6 +316,8 @@ class Session:
         name, _, cmd = unwrap(tree)
         if name.startswith("show_"):
             return self._show(name, cmd)
+        if name.startswith(_CHANGES_DEVICE):
+            self._keep(engine=name.startswith(_CHANGES_ENGINE))
         if name.startswith("sim_"):
             return getattr(self.simulator, name)(cmd)
         return getattr(self, "exec_" + name)(cmd)
@@ -272,16 +356,16 @@ class Session:
         return Reply()
 
     def _password_question(self) -> Ask:
-        return Ask("Password: ", self.check_enable_password, secret=True)
+        return self._ask("Password: ", self.check_enable_password, secret=True)
 
     def exec_history(self, t) -> Reply:
         return Reply("".join(f"  {line}\n" for line in self.history[-self.history_size:]))
 
     def exec_reload(self, t) -> Reply:
         if self._modified():
-            return Reply(ask=Ask("System configuration has been modified. Save? [yes/no]: ",
-                                 self._reload_save))
-        return Reply(ask=Ask("Proceed with reload? [confirm]", self._reload_confirm))
+            return Reply(ask=self._ask("System configuration has been modified. Save? [yes/no]: ",
+                                       self._reload_save))
+        return Reply(ask=self._ask("Proceed with reload? [confirm]", self._reload_confirm))
 
     def _modified(self) -> bool:
         """Whether the running configuration says something the saved one does not: both are
@@ -291,8 +375,8 @@ class Session:
         saved = self.store.read()
         if saved is None:
             return True
-        return running_config.render_lines(load_text(saved).router) != \
-            running_config.render_lines(self.router)
+        booted = load_text(saved, chassis=self.router.chassis).router
+        return running_config.render_lines(booted) != running_config.render_lines(self.router)
 
     def _reload_save(self, answer: str) -> Reply:
         word = answer.strip().lower()
@@ -304,9 +388,9 @@ class Session:
         elif word and "no".startswith(word):
             head = ""
         else:
-            return Reply("% Please answer 'yes' or 'no'.\n", ask=Ask(
+            return Reply("% Please answer 'yes' or 'no'.\n", ask=self._ask(
                 "System configuration has been modified. Save? [yes/no]: ", self._reload_save))
-        return Reply(head, ask=Ask("Proceed with reload? [confirm]", self._reload_confirm))
+        return Reply(head, ask=self._ask("Proceed with reload? [confirm]", self._reload_confirm))
 
     def _reload_confirm(self, answer: str) -> Reply:
         if answer.strip().lower() not in ("", "y", "yes"):
@@ -314,7 +398,8 @@ class Session:
         from ..config.loader import load_text
 
         text = self.store.read() or ""
-        fresh = load_text(text, str(self.store.path)).router
+        self._keep(engine=True)
+        fresh = load_text(text, str(self.store.path), chassis=self.router.chassis).router
         self.router.__dict__.update(fresh.__dict__)
         self.cfg.leave()
         self.configuring, self.privileged = False, False
@@ -395,6 +480,10 @@ class Session:
         self.device.record(self.engine.clear_sessions())
         return Reply()
 
+    def exec_clear_ip_inspect_statistics(self, t) -> Reply:
+        self.engine.clear_statistics(self.clock.uptime())
+        return Reply()
+
     def exec_clear_ip_nat_translation(self, t) -> Reply:
         self.engine.nat.clear()
         return Reply()
@@ -404,7 +493,7 @@ class Session:
             if answer.strip().lower() in ("", "y", "yes"):
                 self.device.log.clear_buffer()
             return Reply()
-        return Reply(ask=Ask("Clear logging buffer [confirm]", confirm))
+        return Reply(ask=self._ask("Clear logging buffer [confirm]", confirm))
 
     def exec_clock_set(self, t) -> Reply:
         hh, mm, ss = (int(x) for x in first(t, "CLOCK_TIME").split(":"))
@@ -433,6 +522,10 @@ class Session:
                 return self._out(inspect.show_config(r), lambda: inspect.facts(r))
             if kind == "inspect_interfaces":
                 return self._out(inspect.show_interfaces(r), lambda: inspect.facts(r)["interfaces"])
+            if kind == "inspect_statistics":
+                engine = self.engine
+                return self._out(inspect_stats.text(r, engine, now),
+                                 lambda: inspect_stats.facts(r, engine, now))
             if kind == "inspect_name":
                 rule = first(sub, "WORD")
                 return self._out(inspect.show_name(r, rule),

@@ -9,7 +9,6 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.key_binding import KeyBindings
 
-from .main import guarded
 from .pager import Pager
 
 CTRL_Z = "\x1a"
@@ -71,11 +70,21 @@ def show(session, text: str) -> None:
 
 
 def run_shell(session) -> int:
+    """The console loop. Log messages come after the prompt that follows a command, on lines
+    of their own; the prompt is drawn again after them only with `logging synchronous` (the
+    typed line then starts at the left margin, as on the router)."""
     prompt = PromptSession(key_bindings=_bindings(session))
     print(f"\n{session.router.hostname} con0 is now available\n\n\n\nPress RETURN to get started.\n")
+    waiting = ""
     while True:
+        shown = session.prompt()
+        if waiting:
+            sys.stdout.write(shown + "\n" + waiting)
+            sys.stdout.flush()
+            shown = shown if session.synchronous else ""
+            waiting = ""
         try:
-            line = prompt.prompt(session.prompt())
+            line = prompt.prompt(shown)
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -84,7 +93,7 @@ def run_shell(session) -> int:
             line = CTRL_Z
         if line == CTRL_Z:
             line = "end" if session.configuring else ""
-        reply = guarded(session, line)
+        reply = session.execute(line)
         while reply.ask:
             show(session, reply.output)
             try:
@@ -97,6 +106,7 @@ def run_shell(session) -> int:
                 reply = session.cancelled()  # Ctrl-C abandons the question and its command
                 break
             reply = reply.ask.answer(typed)
-        show(session, reply.output)
+        show(session, reply.body)
+        waiting = reply.messages
         if reply.closed:
             return 0

@@ -20,6 +20,7 @@ from .reply import Reply
 
 TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rst": RST,
              "psh-ack": PSH | ACK}
+DEFAULT_ICMP_ID = 1         # an echo's identifier unless `id N` says (Windows ping sends 1)
 MAX_FLOOD = 1_000_000
 FIRST_FLOOD_PORT = 1024
 
@@ -30,7 +31,8 @@ def packet_of(t) -> Packet:
     payload = int(first(t, "COUNT") or 0)
     if t.data == "sim_icmp":
         kind = 8 if first(t, "ICMP_KIND") == "echo" else 0
-        return Packet.icmp(ips[0], ips[1], kind, length=28 + payload)
+        ident = int(first(t, "ICMP_ID") or DEFAULT_ICMP_ID)
+        return Packet.icmp(ips[0], ips[1], kind, sport=ident, length=28 + payload)
     ports = [int(x) for x in tokens(t, "PORT_NUM")]
     if t.data == "sim_udp":
         return Packet.udp(ips[0], ips[1], ports[0], ports[1], length=28 + payload)

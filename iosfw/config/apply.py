@@ -11,7 +11,17 @@ from typing import Any, Optional
 from ..parser.tree import Token, Tree
 from ..textutil import is_number
 from . import model as m
-from .names import BadName, int_to_ip, interface_name, ip_to_int, len_to_mask, mask_is_contiguous
+from .names import (
+    SLOTS,
+    BadName,
+    int_to_ip,
+    interface_name,
+    ip_to_int,
+    is_physical,
+    len_to_mask,
+    mask_is_contiguous,
+    slot_of,
+)
 from .ports import icmp_code_of, port_number
 from .secrets import BadSecret, type5_hash, type5_valid, type7_decode, type7_encode
 
@@ -60,6 +70,16 @@ def child(tree: Tree, name: str) -> Optional[Tree]:
 
 def words(tree) -> list[str]:
     return [str(t) for t in tokens(tree)]
+
+
+def _log_level(tree: Tree) -> Optional[str]:
+    """A logging level by its name, as IOS writes it back: `logging console 4` is shown as
+    `logging console warnings`."""
+    level = child(tree, "log_level")
+    if level is None:
+        return None
+    word = words(level)[0]
+    return m.LOG_LEVELS[int(word)] if word.isdigit() else word
 
 
 def column(tree) -> Optional[int]:
@@ -191,6 +211,19 @@ def inspect_protocol(tree: Tree) -> m.InspectProtocol:
         elif sub.data == "timeout_opt":
             proto.timeout = int(first(sub, "SECONDS"))
     return proto
+
+
+def _number_column(tree: Tree) -> Optional[int]:
+    """Where an interface's number starts (IOS puts the caret there for a port it lacks)."""
+    node = child(tree, "iface")
+    found = tokens(node)
+    if not found:
+        return None
+    if len(found) > 1:
+        return found[1].start_pos
+    text = str(found[0])
+    return found[0].start_pos + len(text) - len(text.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                            "abcdefghijklmnopqrstuvwxyz-"))
 
 
 def iface_of(tree: Tree) -> str:
@@ -620,6 +653,8 @@ class Configurator:
     # global: interfaces and blocks --------------------------------------------
     def cmd_interface(self, t, negate):
         name = iface_of(t)
+        if not self._chassis_has(name.split(".")[0]):
+            raise ConfigError("% Invalid input detected at '^' marker.", _number_column(t))
         interfaces = self.router.interfaces
         if negate:
             if "." in name or name.startswith(("Loopback", "Tunnel", "Dialer", "Virtual-Template")):
@@ -633,6 +668,17 @@ class Configurator:
         if subif:
             intf.subif_type = subif
         return self.enter("config-subif" if "." in name else "config-if", intf, f"interface:{name}")
+
+    def _chassis_has(self, name: str) -> bool:
+        """Whether the hardware has this interface: logical ones are made by configuration,
+        ports are the network modules' (a 3640 has slots 0 to 3; the modules in them are known
+        once the first configuration has booted)."""
+        if not is_physical(name):
+            return True
+        slot = slot_of(name)
+        if slot is not None and slot >= SLOTS:
+            return False
+        return self.router.chassis is None or name in self.router.chassis
 
     def cmd_line(self, t, negate):
         rng = child(t, "line_range")
@@ -698,21 +744,19 @@ class Configurator:
             self.router.logging_buffered = None
             return "logging"
         size = first(t, "BUFFER_SIZE")
-        level = child(t, "log_level")
-        self.router.logging_buffered = (int(size) if size else None,
-                                        words(level)[0] if level else None)
+        self.router.logging_buffered = (int(size) if size else None, _log_level(t))
         return "logging"
 
     def cmd_logging_console(self, t, negate):
-        level = child(t, "log_level")
+        level = _log_level(t)
         self.router.logging_console_off = negate and level is None
-        self.router.logging_console = None if negate else (words(level)[0] if level else "")
+        self.router.logging_console = None if negate else (level or "")
         return "logging"
 
     def cmd_logging_monitor(self, t, negate):
-        level = child(t, "log_level")
+        level = _log_level(t)
         self.router.logging_monitor_off = negate and level is None
-        self.router.logging_monitor = None if negate else (words(level)[0] if level else "")
+        self.router.logging_monitor = None if negate else (level or "")
         return "logging"
 
     def cmd_logging_host(self, t, negate):
@@ -952,6 +996,9 @@ class Configurator:
 
     def cmd_line_exec(self, t, negate):
         self.context.target.exec_ = not negate
+
+    def cmd_line_logging_synchronous(self, t, negate):
+        self.context.target.logging_synchronous = not negate
 
     def cmd_line_exec_timeout(self, t, negate):
         line: m.Line = self.context.target

@@ -9,6 +9,7 @@ from typing import Optional
 from ..parser.words import CommandError
 from . import model as m
 from .apply import ConfigError, Configurator, execute, misplaced
+from .names import is_physical
 
 REJECTED_MARK = "!% rejected: "
 _BANNER = re.compile(r"^\s*banner\s+\S+\s+(\^C|\S)", re.IGNORECASE)
@@ -68,8 +69,13 @@ def _target_extra(cfg: Configurator) -> Optional[list]:
     return getattr(target, "extra", None)
 
 
-def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = None) -> LoadResult:
+def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = None,
+              chassis: Optional[frozenset[str]] = None) -> LoadResult:
+    """Boot from `text`; a router that has booted before keeps its `chassis`, and lines for
+    ports it lacks are refused as the router refuses them."""
     result = LoadResult(router or m.Router())
+    if chassis is not None:
+        result.router.chassis = chassis
     cfg = Configurator(result.router)
     lines = text.splitlines()
     anchor = "top"
@@ -119,6 +125,9 @@ def load_text(text: str, path: str = "<config>", router: Optional[m.Router] = No
             block_indent, block_home = indent, target
     for intf in result.router.interfaces.values():
         intf.method = "NVRAM"
+    if result.router.chassis is None:
+        result.router.chassis = frozenset(name for name in result.router.interfaces
+                                          if is_physical(name))
     return result
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+LOG_LEVELS = ("emergencies", "alerts", "critical", "errors", "warnings", "notifications",
+              "informational", "debugging")      # severities 0-7, by the names IOS shows
+
 
 @dataclass
 class Preserved:
@@ -329,6 +332,7 @@ class Line:
     transport_input: tuple[str, ...] = ()
     exec_timeout: Optional[tuple[int, int]] = None
     exec_: bool = True                # `no exec`: the line starts no EXEC
+    logging_synchronous: bool = False  # log messages reprint the prompt and the typed line
     extra: list[Preserved] = field(default_factory=list)
 
     @property
@@ -369,6 +373,9 @@ class User:
 
 @dataclass
 class Router:
+    # the physical interfaces of the chassis: those of the configuration it first booted
+    # from (IOS writes every port of the hardware into running-config); None until then
+    chassis: Optional[frozenset[str]] = None
     hostname: str = "Router"
     version: str = "12.3"
     services: dict[str, bool] = field(default_factory=lambda: {
@@ -418,3 +425,11 @@ class Router:
     clock_timezone: Optional[tuple[str, int, int]] = None
     preserved: list[Preserved] = field(default_factory=list)
     inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp
+
+    def line_of(self, kind: str, number: int) -> Optional[Line]:
+        """The `line` block that configures line `kind number` (vty 3 is in `line vty 0 4`)."""
+        for line in self.lines.values():
+            last = line.first if line.last is None else line.last
+            if line.kind == kind and line.first <= number <= last:
+                return line
+        return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Optional
 
 # Ordered so that the first prefix match is the one IOS picks (`int e2/0` is Ethernet).
 INTERFACE_TYPES = (
@@ -10,6 +11,11 @@ INTERFACE_TYPES = (
     "Null", "Tunnel", "Vlan", "Virtual-Template", "Virtual-Access", "Async", "Multilink",
     "Port-channel", "BVI", "Group-Async", "CTunnel", "Cable", "POS", "Vif",
 )
+
+# Interfaces a chassis has (its network modules' ports) rather than ones configuration creates.
+PHYSICAL_TYPES = ("Ethernet", "FastEthernet", "GigabitEthernet", "Serial", "ATM", "BRI", "Async",
+                  "Cable", "POS")
+SLOTS = 4                       # a 3640 has network-module slots 0 to 3
 
 _IFNAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*([0-9][0-9/.:]*)$")
 
@@ -29,6 +35,17 @@ def interface_name(text: str) -> str:
         if kind.lower().startswith(lower):
             return kind + number
     raise BadName(f"unknown interface type {typed!r}")
+
+
+def is_physical(name: str) -> bool:
+    """A port of the hardware (`Ethernet2/0`), not a subinterface or a logical interface."""
+    return "." not in name and name.rstrip("0123456789/:") in PHYSICAL_TYPES
+
+
+def slot_of(name: str) -> Optional[int]:
+    """The network-module slot of `Ethernet2/0` (2); None for a name without one."""
+    number = name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-")
+    return int(number.split("/")[0]) if "/" in number else None
 
 
 def ip_to_int(text: str) -> int:

@@ -21,7 +21,9 @@ class AclLog:
         self._due: list = []                     # (when, flow)
 
     def hit(self, acl: str, standard: bool, entry: m.AclEntry, p: Packet, ingress: str,
-            now: float) -> Optional[AclLogged]:
+            now: float, mac: Optional[int] = None) -> Optional[AclLogged]:
+        """The event for the first packet of a flow (`mac`: its frame's source, for
+        log-input); None for later packets, which are counted for the five-minute sum."""
         permitted = entry.action == "permit"
         log_input = entry.log == "log-input"
         if standard:
@@ -34,7 +36,7 @@ class AclLog:
             known[1] += 1
             return None
         event = AclLogged(acl, permitted, standard, flow[2], p.src, flow[4], flow[5], flow[6],
-                          flow[7], ingress, log_input, 1)
+                          flow[7], ingress, log_input, 1, mac)
         self.pending[flow] = [event, 0]
         heapq.heappush(self._due, (now + INTERVAL, flow))
         self.alarm.at_most(now + INTERVAL)

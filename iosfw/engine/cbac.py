@@ -2,7 +2,6 @@
 timers on the virtual clock. The table decides; it prints nothing (renderers read it)."""
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -10,6 +9,8 @@ from ..config import model as m
 from .alarm import Alarm
 from .interner import Interner
 from .packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP
+from .serial import Serial
+from .stats import InspectStats
 from .timers import TimerHeap
 
 OPENING, OPEN, CLOSING = "SIS_OPENING", "SIS_OPEN", "SIS_CLOSING"
@@ -32,8 +33,10 @@ FIRST_ID = 0x6155930C   # session ids look like the router's object addresses
 ID_STEP = 0x1A0
 
 
-# IP plus TCP/UDP/ICMP header bytes: what `Bytes sent` leaves out of a packet's length
-HEADER_BYTES = {TCP: 40, UDP: 28, ICMP: 28}
+# What `Bytes sent` (and the audit trail) leave out of a packet's length: the IP and TCP/UDP
+# headers, so TCP and UDP count their payload; for ICMP only the IP header, so the ICMP message
+# counts whole, header and data (a 100-byte ping counts 80 bytes, as on the router).
+HEADER_BYTES = {TCP: 40, UDP: 28, ICMP: 20}
 
 
 def flow_key(proto: int, a_ip: int, a_port: int, b_ip: int, b_port: int) -> int:
@@ -156,7 +159,9 @@ class SessionTable:
         self.half_open: dict[int, Session] = {}
         self.half_open_by_host: dict[int, dict[int, Session]] = {}
         self._timers = TimerHeap(lambda s: s.deadline, self.alarm)
-        self._ids = itertools.count()
+        self._ids = Serial()
+        self.closing = 0                # sessions in SIS_CLOSING
+        self.stats = InspectStats()
 
     # ------------------------------------------------------------------ which flows a rule takes
     def configured(self, globals_: m.InspectGlobals) -> None:
@@ -219,6 +224,10 @@ class SessionTable:
         self.half_open[session.key] = session
         if session.ip_proto == TCP:
             self.half_open_by_host.setdefault(responder[0], {})[session.key] = session
+        stats = self.stats
+        stats.created += 1
+        stats.last_created = now
+        stats.max_half_open = max(stats.max_half_open, len(self.half_open))
         self.seen(session, packet, True, now)
         return session
 
@@ -250,9 +259,17 @@ class SessionTable:
         return None
 
     def _established(self, session: Session, state: str = OPEN) -> None:
-        if session.state == OPENING:
+        before = session.state
+        if before == state:
+            return
+        if before == OPENING:
             self._forget_half_open(session)
+        elif before == CLOSING:
+            self.closing -= 1
         session.state = state
+        if state == CLOSING:
+            self.closing += 1
+        self.stats.counts(*self.counts())
 
     def _forget_half_open(self, session: Session) -> None:
         self.half_open.pop(session.key, None)
@@ -287,9 +304,11 @@ class SessionTable:
 
     def close(self, session: Session, reason: str) -> Closed:
         self.sessions.pop(session.key, None)
-        session.live = False
         if session.state == OPENING:
             self._forget_half_open(session)
+        elif session.state == CLOSING and session.live:
+            self.closing -= 1
+        session.live = False
         return Closed(session, reason)
 
     def next_deadline(self) -> Optional[float]:
@@ -310,6 +329,11 @@ class SessionTable:
         return out
 
     # ------------------------------------------------------------------ counts
+    def counts(self) -> tuple[int, int, int]:
+        """Sessions now (established, half-open, terminating), as statistics counts them."""
+        half = len(self.half_open)
+        return len(self.sessions) - half - self.closing, half, self.closing
+
     def half_open_to(self, host: int) -> list[Session]:
         """Half-open TCP sessions to `host`, oldest first."""
         return list(self.half_open_by_host.get(host, {}).values())

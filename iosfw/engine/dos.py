@@ -39,6 +39,10 @@ class DosGuard:
             self.created.popleft()
         return len(self.created)
 
+    def rate_at(self, now: float) -> int:
+        """The same figure without dropping the old times: for renderers, which only read."""
+        return sum(1 for when in self.created if when + WINDOW > now)
+
     # ------------------------------------------------------------------ before a new session
     def blocked_host(self, host: int, now: float) -> bool:
         if not self.blocked:
@@ -81,6 +85,8 @@ class DosGuard:
         """Turn aggressive mode on or off by the current figures."""
         g = self.globals
         count, rate = len(self.table.half_open), self.rate(now)
+        stats = self.table.stats
+        stats.max_rate = max(stats.max_rate, rate)
         if not self.aggressive:
             if count > g.max_incomplete_high or rate > g.one_minute_high:
                 self.aggressive = True

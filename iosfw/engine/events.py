@@ -3,7 +3,7 @@ creates these; `iosfw.show.syslog_text` turns them into the router's messages.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class AclLogged:
     ingress: str                # for log-input
     log_input: bool
     count: int
+    mac: Optional[int] = None   # log-input on an Ethernet: the frame's source MAC address
 
 
 @dataclass(frozen=True)

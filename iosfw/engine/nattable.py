@@ -1,17 +1,18 @@
 """The NAT translation table: static entries from the configuration, dynamic address entries
-from pools, and an extended (per-flow) entry for every TCP, UDP and ICMP flow translated by any
-of them, with IOS's timeouts on the virtual clock.
+from pools, and an extended (per-flow) entry for every TCP, UDP and ICMP flow of a static
+translation or of PAT, with IOS's timeouts on the virtual clock.
 
 Inside->outside, a flow looks for its extended entry, then a static entry for its source, then
 the first `ip nat inside source list` whose access list permits it: a pool address (one simple
-entry per inside host) or, with `overload`, a port on the pool's or interface's address (PAT
-keeps the inside port when it is free on that address, else takes the next free one in the same
-range: 1-511, 512-1023, 1024-65535). Outside->inside, a packet finds the extended entry of its
-flow, a static entry, or a dynamic simple entry for its destination.
+`---` entry per inside host, which translates all its flows: no extended entries, as on the
+router) or, with `overload`, a port on the pool's or interface's address (PAT keeps the inside
+port when it is free on that address, else takes the lowest free port of the port's group,
+0-511, 512-1023 or 1024-65535, as IOS does; an ICMP query's identifier plays the port, a taken
+one becoming the lowest free from 1024). Outside->inside, a packet finds the extended entry of
+its flow, a static entry, or a dynamic simple entry for its destination.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -20,13 +21,14 @@ from .alarm import Alarm
 from .interner import Interner
 from .nat import StaticNat
 from .packet import FIN, ICMP, RST, SYN, TCP, UDP, Packet
+from .serial import Serial
 from .timers import TimerHeap
 
 DEFAULT_TIMEOUTS = {"timeout": 86400, "tcp-timeout": 86400, "udp-timeout": 300,
                     "dns-timeout": 60, "finrst-timeout": 60, "icmp-timeout": 60,
                     "syn-timeout": 60}
-PORT_RANGES = ((1, 511), (512, 1023), (1024, 65535))
-ICMP_IDS = ((0, 65535),)
+PORT_GROUPS = ((0, 511), (512, 1023), (1024, 65535))     # IOS's PAT port groups
+ICMP_ID_GROUP = (1024, 65535)   # where a taken ICMP identifier is replaced from (IOS: 1 -> 1024)
 EXTENDED = (TCP, UDP, ICMP)
 
 Endpoint = tuple[int, int]          # (address, port); port 0 in simple entries
@@ -43,8 +45,6 @@ class Entry:
     used: float
     timeout: Optional[int]          # idle seconds it lives; None: never
     map_id: int = 0                 # the dynamic rule that made it (1-based); 0 for static
-    parent: Optional["Entry"] = None
-    children: int = 0
     tcp: str = ""                   # syn, open, finrst: which TCP timeout applies
     armed: float = -1.0             # when its one timer-heap entry fires (-1: none)
     live: bool = True               # still in the table
@@ -54,6 +54,11 @@ class Entry:
 
     @property
     def outside_global(self) -> Endpoint:
+        """The outside end as the outside sees it: the same as inside, except that an ICMP
+        query there carries the identifier PAT gave it (IOS lists `198.51.100.9:1` as outside
+        local and `198.51.100.9:1024` as outside global)."""
+        if self.proto == ICMP:
+            return self.outside_local[0], self.inside_global[1]
         return self.outside_local
 
     @property
@@ -77,6 +82,36 @@ class NoAddress(Exception):
     """The pool has no address (or port) left: IOS drops the packet."""
 
 
+class PortPool:
+    """The ports (ICMP: identifiers) PAT gave out on one global address for one protocol.
+    `floors` keeps, per group, a port below which the whole group is taken; the search for the
+    lowest free port starts there, so a busy address is not scanned from the bottom for every
+    new flow."""
+    __slots__ = ("floors", "used")
+
+    def __init__(self) -> None:
+        self.used: set[int] = set()
+        self.floors: dict[int, int] = {}     # a group's first port -> lowest port maybe free
+
+    def choose(self, want: int, group: tuple[int, int]) -> Optional[int]:
+        """`want` when it is free, else the lowest free port of `group` (None: all taken)."""
+        used = self.used
+        if want not in used:
+            return want
+        first, last = group
+        port = self.floors.get(first, first)
+        while port <= last and port in used:
+            port += 1
+        self.floors[first] = port
+        return port if port <= last else None
+
+    def give_back(self, port: int, group: tuple[int, int]) -> None:
+        self.used.discard(port)
+        first = group[0]
+        if first <= port < self.floors.get(first, first):
+            self.floors[first] = port
+
+
 class NatTable:
     def __init__(self, router: m.Router, interner: Optional[Interner] = None,
                  alarm: Optional[Alarm] = None):
@@ -86,9 +121,9 @@ class NatTable:
         self.ext_out: dict[int, Entry] = {}          # _key(proto, inside global, outside)
         self.simple_local: dict[int, Entry] = {}     # dynamic simple entries
         self.simple_global: dict[int, Entry] = {}
-        self.ports: dict[tuple[int, int], set[int]] = {}   # (proto, global ip) -> ports used
+        self.ports: dict[tuple[int, int], PortPool] = {}   # (proto, global ip) -> PAT's ports
         self._timers = TimerHeap(lambda e: e.expires, self.alarm)
-        self._seq = itertools.count(1)
+        self._seq = Serial(1)
         self.hits = self.misses = self.expired = 0
         self.pool_misses: dict[str, int] = {}         # allocations a pool could not make
         self.refresh(router)
@@ -133,17 +168,14 @@ class NatTable:
             found = self.inside_view(p)[1]
         if found is None:
             return None
-        if isinstance(found, Entry):
-            if found.proto:                  # the flow's own extended entry
-                self.hits += 1
-                self._use(found, p, now)
-                return Translated(found, False)
-            local = (found.inside_local[0], _port(p, "dst"))      # a pool address lease
-            return self._flow(p, local, (p.dst, _port(p, "dst")), found, found.map_id, now)
+        if isinstance(found, Entry):         # the flow's extended entry, or a pool address
+            self.hits += 1
+            self._use(found, p, now)
+            return Translated(found, False)
         st = found
         local = (st.local_ip, st.local_port if st.protocol else _port(p, "dst"))
         glob = (st.global_ip, st.global_port if st.protocol else _port(p, "dst"))
-        return self._flow(p, local, glob, None, 0, now)
+        return self._flow(p, local, glob, 0, now)
 
     def to_outside(self, p: Packet, now: float, permits) -> Optional[Translated]:
         """Inside->outside: the inside global address (and port) for a packet's source.
@@ -157,46 +189,51 @@ class NatTable:
         if st is not None:
             local = (p.src, _port(p, "src"))
             glob = (st.global_ip, st.global_port if st.protocol else _port(p, "src"))
-            return self._flow(p, local, glob, None, 0, now, outbound=True)
+            return self._flow(p, local, glob, 0, now, outbound=True)
         for map_id, rule in enumerate(self.router.nat_dynamics, 1):
             if not permits(rule.acl, p):
                 continue
             if rule.overload:
                 glob = self._pat(rule, p)
-                return self._flow(p, (p.src, _port(p, "src")), glob, None, map_id, now,
-                                  outbound=True)
-            simple = self.simple_local.get(p.src) or self._lease(rule, map_id, p.src, now)
-            return self._flow(p, (p.src, _port(p, "src")), (simple.inside_global[0],
-                              _port(p, "src")), simple, map_id, now, outbound=True)
+                return self._flow(p, (p.src, _port(p, "src")), glob, map_id, now, outbound=True)
+            return self._address(rule, map_id, p, now)
         return None
 
     # ------------------------------------------------------------------ making entries
-    def _flow(self, p: Packet, local: Endpoint, glob: Endpoint, parent: Optional[Entry],
-              map_id: int, now: float, outbound: bool = False) -> Translated:
-        """The extended entry of a new flow (or, for protocols without ports, nothing new)."""
+    def _flow(self, p: Packet, local: Endpoint, glob: Endpoint, map_id: int, now: float,
+              outbound: bool = False) -> Translated:
+        """The extended entry of a new flow of a static translation or of PAT (protocols
+        without ports get none: the translation alone)."""
         self.misses += 1
-        if parent is not None:
-            self._touch(parent, now)
         if p.proto not in EXTENDED:
-            return Translated(parent or _static_entry(local, glob), False)
+            return Translated(_static_entry(local, glob), False)
         shared = self.shared
         outside = shared((p.dst, _port(p, "dst")) if outbound else (p.src, _port(p, "src")))
-        if p.proto == ICMP and outside[1] != glob[1]:
-            outside = shared((outside[0], glob[1]))    # the far end sees the global id
         local, glob = shared(local), shared(glob)
-        entry = Entry(next(self._seq), p.proto, glob, local, outside, now, now, None, map_id,
-                      parent)
-        if parent is not None:
-            parent.children += 1
+        entry = Entry(next(self._seq), p.proto, glob, local, outside, now, now, None, map_id)
         self.ext_in[_key(p.proto, local, outside)] = entry
         self.ext_out[_key(p.proto, glob, outside)] = entry
         if map_id:      # ports PAT may not hand out again (static ports are not allocated)
-            self.ports.setdefault((p.proto, glob[0]), set()).add(glob[1])
+            ports = self.ports.get((p.proto, glob[0]))
+            if ports is None:
+                ports = self.ports[(p.proto, glob[0])] = PortPool()
+            ports.used.add(glob[1])
         self._use(entry, p, now)
         return Translated(entry, True)
 
+    def _address(self, rule: m.NatDynamic, map_id: int, p: Packet, now: float) -> Translated:
+        """A pool without overload: the inside host's address entry translates every flow of
+        the host, both ways (leased by this packet when the host has none)."""
+        lease = self.simple_local.get(p.src)
+        if lease is None:
+            return Translated(self._lease(rule, map_id, p.src, now), True)
+        self.hits += 1
+        self._use(lease, p, now)
+        return Translated(lease, False)
+
     def _lease(self, rule: m.NatDynamic, map_id: int, local_ip: int, now: float) -> Entry:
         """A pool address for an inside host: the lowest one not leased."""
+        self.misses += 1
         for address in self._pool_addresses(rule):
             if address not in self.simple_global and \
                     self.static.by_global.get((0, address, 0)) is None:
@@ -206,17 +243,17 @@ class NatTable:
                 self.simple_global[address] = entry
                 self._arm(entry)
                 return entry
-        self.misses += 1
         self.pool_misses[rule.pool] = self.pool_misses.get(rule.pool, 0) + 1
         raise NoAddress(rule.pool)
 
     def _pat(self, rule: m.NatDynamic, p: Packet) -> Endpoint:
-        """PAT: the inside port if free on the first address that has room, else the next
-        free port of its range."""
+        """PAT: the inside port (ICMP: identifier) on the first address where it is free, else
+        the lowest free one of its group on the first address that has one."""
         want = _port(p, "src")
+        group = port_group(p.proto, want)
         for address in self._pool_addresses(rule):
-            used = self.ports.get((p.proto, address), set())
-            port = _free_port(want, used, p.proto)
+            ports = self.ports.get((p.proto, address))
+            port = want if ports is None else ports.choose(want, group)
             if port is not None:
                 return address, port
         raise NoAddress(rule.pool or rule.interface)
@@ -230,7 +267,8 @@ class NatTable:
 
     # ------------------------------------------------------------------ timers
     def _use(self, entry: Entry, p: Packet, now: float) -> None:
-        """A packet of the flow: the entry's TCP state and idle timer move on."""
+        """A packet of the flow (or of the host, for an address entry): the entry's TCP state
+        and idle timer move on."""
         t = self.timeouts
         if entry.proto == TCP:
             flags = p.tcp_flags
@@ -253,12 +291,6 @@ class NatTable:
             expires = now + entry.timeout
             if entry.armed < 0 or expires < entry.armed:
                 self._timers.arm(entry, expires)
-        if entry.parent is not None:
-            self._touch(entry.parent, now)
-
-    def _touch(self, entry: Entry, now: float) -> None:
-        entry.used = now
-        self._arm(entry)
 
     def _arm(self, entry: Entry) -> None:
         expires = entry.expires
@@ -269,11 +301,9 @@ class NatTable:
         return self._timers.next_deadline()
 
     def expire(self, now: float) -> list[Entry]:
-        """Entries whose idle time ran out by `now`; an address entry waits for its flows."""
+        """Entries whose idle time ran out by `now`, in the order it ran out."""
         gone = []
         while (entry := self._timers.pop_due(now)) is not None:
-            if entry.children:
-                continue                    # armed again when its last flow goes
             self._remove(entry)
             self.expired += 1
             gone.append(entry)
@@ -287,19 +317,15 @@ class NatTable:
             return
         self.ext_in.pop(_key(entry.proto, entry.inside_local, entry.outside_local), None)
         self.ext_out.pop(_key(entry.proto, entry.inside_global, entry.outside_local), None)
-        used = self.ports.get((entry.proto, entry.inside_global[0]))
-        if used is not None:
-            used.discard(entry.inside_global[1])
-        parent = entry.parent
-        if parent is not None and parent.live:
-            parent.children -= 1
-            if not parent.children:
-                self._arm(parent)
+        if entry.map_id:                    # a PAT port: free for the next flow
+            port = entry.inside_global[1]
+            self.ports[(entry.proto, entry.inside_global[0])].give_back(
+                port, port_group(entry.proto, port))
 
     def clear(self) -> int:
         """`clear ip nat translation *`: every dynamic and extended entry goes."""
         gone = list(self.entries.values())
-        for entry in sorted(gone, key=lambda e: e.proto == 0):
+        for entry in gone:
             self._remove(entry)
         return len(gone)
 
@@ -311,35 +337,26 @@ class NatTable:
         return {e.seq: e for e in live}
 
     def listing(self) -> list[Entry]:
-        """All entries for `show ip nat translations`: each address entry after its flows,
-        static address entries first in configuration order, then dynamic ones, then PAT."""
+        """All entries for `show ip nat translations`: each static entry after its flows, in
+        configuration order, then the dynamic address entries, then PAT's flows."""
         out: list[Entry] = []
-        by_parent: dict[int, list[Entry]] = {}
-        loose: list[Entry] = []
         static_flows: dict[tuple, list[Entry]] = {}
-        entries = self.entries
-        for e in entries.values():
+        leases: list[Entry] = []
+        pat: list[Entry] = []
+        for e in self.entries.values():
             if e.proto == 0:
-                continue
-            if e.parent is not None:
-                by_parent.setdefault(e.parent.seq, []).append(e)
+                leases.append(e)
             elif e.map_id == 0:
                 static_flows.setdefault((e.inside_global[0], e.inside_local[0]), []).append(e)
             else:
-                loose.append(e)
+                pat.append(e)
         for t in self.static.by_local.values():
-            flows = static_flows.pop((t.global_ip, t.local_ip), [])
-            out.extend(flows)
+            out.extend(static_flows.pop((t.global_ip, t.local_ip), []))
             out.append(_static_entry((t.local_ip, t.local_port), (t.global_ip, t.global_port),
                                      t.protocol))
         for flows in static_flows.values():
             out.extend(flows)
-        for e in entries.values():
-            if e.proto == 0:
-                out.extend(by_parent.get(e.seq, []))
-                out.append(e)
-        out.extend(loose)
-        return out
+        return out + leases + pat
 
     def counts(self) -> tuple[int, int, int]:
         """(static, dynamic, extended) entries, as `show ip nat statistics` totals them."""
@@ -367,15 +384,15 @@ def _port(p: Packet, side: str) -> int:
     return p.sport if side == "src" else p.dport
 
 
-def _free_port(want: int, used: set[int], proto: int) -> Optional[int]:
-    if want not in used:
-        return want
-    for low, high in (ICMP_IDS if proto == ICMP else PORT_RANGES):
-        if low <= want <= high:
-            for port in itertools.chain(range(want + 1, high + 1), range(low, want)):
-                if port not in used:
-                    return port
-    return None
+def port_group(proto: int, port: int) -> tuple[int, int]:
+    """The first and last port PAT may give in place of a taken `port`: those of its group
+    (port 0 is reserved and never given), or 1024-65535 for an ICMP identifier."""
+    if proto == ICMP:
+        return ICMP_ID_GROUP
+    for low, high in PORT_GROUPS[:-1]:
+        if port <= high:
+            return max(low, 1), high
+    return PORT_GROUPS[-1]
 
 
 def _static_entry(local: Endpoint, glob: Endpoint, proto: int = 0) -> Entry:

@@ -70,8 +70,22 @@ class _Flow:
     steps: tuple                  # the steps the full path recorded
 
 
+LOCAL_MAC_PREFIX = 0x0200 << 32   # simulated stations' MACs: 0200.xxxx.xxxx (station_mac)
 FAST_PROTOCOLS = (6, 17)          # TCP and UDP flows take the fast path
 FLOW_CACHE = 2048                 # flows remembered; the oldest quarter goes when full
+
+
+def station_mac(address: int) -> int:
+    """The MAC address of a simulated station: 0200 then its IPv4 address (10.10.10.2 is
+    0200.0a0a.0a02), stable, unique per address and locally administered (0x02 bit)."""
+    return LOCAL_MAC_PREFIX | address
+
+
+def _translated_source(packet: Packet, entry) -> Packet:
+    """The packet with the inside global source of its NAT entry: an extended entry gives the
+    port too (for ICMP the identifier), a pool address entry keeps the packet's own."""
+    address, port = entry.inside_global
+    return packet.with_source(address, port if entry.proto else packet.sport)
 
 
 class Engine:
@@ -86,6 +100,8 @@ class Engine:
         self.dos = DosGuard(self.sessions)
         self.nat = NatTable(router, shared, self.alarm)
         self.acl_log = AclLog(self.alarm)
+        self.stats = self.sessions.stats
+        self._process, self._fast_switched = self.stats.process, self.stats.fast
         self.refresh()
 
     def refresh(self) -> None:
@@ -122,6 +138,10 @@ class Engine:
         self._ended(self.sessions.clear(), events)
         return events
 
+    def clear_statistics(self, now: float) -> None:
+        """`clear ip inspect statistics`: the counters start again from now."""
+        self.stats.reset(now, *self.sessions.counts(), self.dos.rate(now))
+
     @staticmethod
     def _ended(closed: list[Closed], events: list) -> None:
         events.extend(SessionEnded(c.session, c.reason, c.session.audit) for c in closed)
@@ -149,6 +169,17 @@ class Engine:
         hop = self.route(route.next_hop)
         return hop.interface if hop and hop.code == "C" else None
 
+    def source_mac(self, src: int, ingress: str) -> Optional[int]:
+        """The source MAC address of the frame that brought a packet from `src` (what
+        `log-input` reports): on an Ethernet, the station's own when `src` is on the link, or
+        the next hop's of the route back to `src` when a router stands between; None on links
+        without MAC addresses (serial)."""
+        if "Ethernet" not in ingress:
+            return None
+        route = self.route(src)
+        hop = route.next_hop if route is not None and route.next_hop is not None else src
+        return station_mac(hop)
+
     def _acl(self, outcome: Outcome, phase: str, name: str, packet: Packet, now: float) -> bool:
         acl = self.acls.get(name)
         if acl is None:
@@ -158,8 +189,10 @@ class Engine:
         outcome.step(phase, "permit" if permitted else ("deny" if entry else "implicit-deny"),
                      entry, name)
         if entry is not None and entry.log:
+            mac = self.source_mac(packet.src, outcome.ingress) if entry.log == "log-input" \
+                else None
             logged = self.acl_log.hit(name, acl.acl.kind == "standard", entry, packet,
-                                      outcome.ingress, now)
+                                      outcome.ingress, now, mac)
             if logged is not None:
                 outcome.events.append(logged)
         return permitted
@@ -198,6 +231,7 @@ class Engine:
         if entry is not None:
             self.nat.hits += 1
             self.nat._use(entry, packet, now)
+        self._fast_switched[packet.proto] += 1
         session = flow.session
         closed = self.sessions.seen(session, packet, flow.from_initiator, now)
         outcome.steps = list(flow.steps)
@@ -220,16 +254,16 @@ class Engine:
         """Keep what the full path found for this established flow's next packets (those
         with bytes for an application inspector still take the full path)."""
         translation = to_inside = to_outside = None
+        leaving = outcome.out_packet        # what every packet of the flow becomes
         for step in outcome.steps:
             if step.phase in ("nat-in", "nat-out") and step.subject is not None:
-                entry = step.subject.entry
-                if step.subject.created or not entry.proto:
+                if step.subject.created:
                     return                      # a new translation: next time, maybe
-                translation = entry
+                translation = step.subject.entry
                 if step.phase == "nat-in":
-                    to_inside = entry.inside_local
+                    to_inside = (leaving.dst, leaving.dport)
                 else:
-                    to_outside = entry.inside_global
+                    to_outside = (leaving.src, leaving.sport)
         flows = self._flows
         if len(flows) >= FLOW_CACHE:
             for old in list(itertools.islice(flows, FLOW_CACHE // 4)):
@@ -270,11 +304,12 @@ class Engine:
                 outcome.step("nat-out", "no-address", str(err))
                 return
             if translated is not None:
-                leaving = local.with_source(*translated.entry.inside_global)  # ICMP: its id
+                leaving = _translated_source(local, translated.entry)
             outcome.step("nat-out", "translated" if translated else "none", translated)
         if found is not None:
             session, from_initiator = found
             outcome.from_initiator = from_initiator
+            self._process[local.proto] += 1
             closed = self.sessions.seen(session, local, from_initiator, now)
             outcome.step("session", "closed" if closed else "matched", session)
             if closed:
@@ -339,6 +374,7 @@ class Engine:
                 outcome.step("inspection", "blocked", local.dst)
                 return False
             session = self.sessions.open(local, rule, line, intf.name, direction, now)
+            self._process[local.proto] += 1
             outcome.step("inspection", "opened", session)
             outcome.session = session
             self.dos.opened(now, outcome.events)

@@ -231,6 +231,11 @@ class RemoteServer:
                     vty.tick(now)
                 except Exception as err:  # noqa: BLE001
                     self.report(f"vty{vty.number} timer: {type(err).__name__}: {err}")
+            try:
+                self.pool.device.tick()     # the router's own timers, on its live clock
+                self.pool.deliver()
+            except Exception as err:  # noqa: BLE001
+                self.report(f"timers: {type(err).__name__}: {err}")
             self._update_listeners()
 
 

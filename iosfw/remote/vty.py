@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
 from ..cli.pager import Pager
-from ..cli.session import Reply, Session
+from ..cli.session import Reply, Session, internal_error
 from ..config import model as m
 from ..config.secrets import BadSecret, type5_check, type7_decode
 from .lineedit import Event, LineEditor, crlf
@@ -76,11 +76,7 @@ class VtyPool:
         device.lines = self
 
     def line_config(self, number: int) -> m.Line:
-        for line in self.device.router.lines.values():
-            if line.kind == "vty" and line.first <= number <= (line.last if line.last is not None
-                                                               else line.first):
-                return line
-        return m.Line("vty", number, login="login")
+        return self.device.router.line_of("vty", number) or m.Line("vty", number, login="login")
 
     def capacity(self) -> int:
         numbers = set(range(DEFAULT_VTYS))
@@ -126,6 +122,11 @@ class VtyPool:
 
     def vtys(self) -> list["Vty"]:
         return [v for v in self.busy.values() if v is not None]
+
+    def deliver(self) -> None:
+        """Show every waiting line the messages it has not seen yet."""
+        for vty in self.vtys():
+            vty.deliver()
 
 
 # ------------------------------------------------------------------ one line
@@ -199,7 +200,7 @@ class Vty:
         """`ssh router command`: one command's output, then the connection closes."""
         self._new_session(privileged=False)
         self.state = "exec"
-        reply = self._guarded(lambda: self.session.execute(command))
+        reply = self.session.execute(command)
         self._write(reply.output)
         self._flush()
         self.close()
@@ -262,6 +263,8 @@ class Vty:
                     self.schedule(self._process)
                 break
         self._flush()
+        if handled:
+            self.pool.deliver()
 
     def _event(self, event: Event) -> None:
         state = self.state
@@ -323,26 +326,26 @@ class Vty:
             if not s.configuring:
                 return
             self._write("^Z\n")
-            reply = self._guarded(lambda: s.execute("end"))
+            reply = s.execute("end")
             self._show(reply)
             return
         if event.kind != "line":
             return
         uptime = self._uptime()
-        reply = self._guarded(lambda: s.execute(event.text))
+        reply = s.execute(event.text)
         self._after_command(reply, uptime)
 
     def _answer(self, event: Event) -> None:
         ask, self.ask = self.ask, None
         if event.kind in ("interrupt", "ctrl-z"):
             self._write("\n")
-            reply = self._guarded(self.session.cancelled)
+            reply = self.session.cancelled()
             self._enter_state("exec")
             self._show(reply)
             return
         uptime = self._uptime()
         self._enter_state("exec")
-        reply = self._guarded(lambda: ask.answer(event.text))
+        reply = ask.answer(event.text)
         self._after_command(reply, uptime)
 
     def _after_command(self, reply: Reply, uptime: float) -> None:
@@ -354,9 +357,10 @@ class Vty:
         self._show(reply)
 
     def _show(self, reply: Reply) -> None:
-        """The reply's output (through the pager), then a question, a hang-up or the prompt."""
-        if reply.output:
-            self.pager = Pager(reply.output, self.session.terminal_length)
+        """The reply's output (through the pager), then a question, a hang-up or the prompt;
+        log messages follow the prompt, as on the router."""
+        if reply.body:
+            self.pager = Pager(reply.body, self.session.terminal_length)
             self._write(self.pager.first())
             if not self.pager.done:
                 self.after_pager = reply
@@ -378,6 +382,8 @@ class Vty:
         self._finish(reply)
 
     def _finish(self, reply: Reply) -> None:
+        if reply.ask or reply.closed:
+            self._write(reply.messages)
         if reply.ask:
             self.ask = reply.ask
             self._enter_state("secret-ask" if reply.ask.secret else "ask")
@@ -386,15 +392,20 @@ class Vty:
         if reply.closed:
             self.close()
             return
-        self._write(self._prompt())
+        self._write(self._prompt() + self.session.after_prompt(reply.messages))
 
-    def _guarded(self, call) -> Reply:
-        """One session's fault is that session's: a line of text, never a dead server."""
+    def deliver(self) -> None:
+        """Messages that came up while this line waits at its prompt (another line configured,
+        a timer fired) are shown now, when they happen."""
+        if self.state != "exec" or self.session is None:
+            return
         try:
-            return call()
-        except Exception as err:  # noqa: BLE001
-            return Reply(f"% Internal error in iosfw ({type(err).__name__}: {err}); "
-                         "please report it\n", error=True)
+            messages = self.session.pending_messages()
+        except Exception as err:  # noqa: BLE001 - one line's fault is that line's
+            messages = internal_error(err)
+        if messages:
+            self._write(self.session.after_prompt(messages, self.editor.buffer))
+            self._flush()
 
     def _uptime(self) -> float:
         return self.pool.device.clock.uptime()
@@ -443,8 +454,7 @@ class Vty:
         if self.state == "closed":
             return
         self._flush()
-        self.state = "closed"
-        self.pool.release(self.number)
+        self._hang_up()
         try:
             self.link.close()
         except Exception:  # noqa: BLE001
@@ -452,5 +462,10 @@ class Vty:
 
     def lost(self) -> None:
         """The client went away (or the connection broke)."""
+        self._hang_up()
+
+    def _hang_up(self) -> None:
         self.state = "closed"
+        if self.session is not None:
+            self.session.monitor = False    # no longer a terminal that logging reaches
         self.pool.release(self.number)

@@ -1,20 +1,20 @@
-"""What `debug`/`undebug` answer and `show debugging` lists (the texts of the seed document where
-it gives them; `show debugging`'s layout is ours, after IOS's `<FACILITY>:` blocks)."""
+"""What `debug`/`undebug` answer and `show debugging` lists (the SMTP answer is the seed
+document's; the others follow its pattern, see cbac_debug.py; `show debugging`'s layout is ours,
+after IOS's `<FACILITY>:` blocks)."""
 from __future__ import annotations
 
-from . import smtp_debug
+from . import cbac_debug, smtp_debug
 
 ALL_OFF = smtp_debug.ALL_OFF
 
-_ANSWERS = {"smtp": (smtp_debug.DEBUG_ON, smtp_debug.DEBUG_OFF)}
-
 
 def turned(what: str, on: bool) -> str:
-    return _ANSWERS[what][0 if on else 1]
+    return cbac_debug.answer(what, on)
 
 
 def text(flags: list[str]) -> str:
-    inspect = [f.split()[-1] for f in flags if f.startswith("ip inspect ")]
+    inspect = sorted((f.split()[-1] for f in flags if f.startswith("ip inspect ")),
+                     key=cbac_debug.ORDER.__getitem__)
     if not inspect:
         return ""
     return "INSPECT:\n" + "".join(f"  {turned(w, True)}\n" for w in inspect)

@@ -1,5 +1,6 @@
-"""`show logging`: where messages go, how many went, and the buffer. The 12.3T layout is not
-confirmed by a capture; see docs/formats.md for what it is built from."""
+"""`show logging`: where messages go, how many went, and the buffer. No 12.3T capture is known;
+the layout is a 12.4 router's (3745, 12.4(25d)), which has no message discriminator or
+persistent logging lines yet; see docs/formats.md."""
 from __future__ import annotations
 
 from .. import syslog
@@ -32,8 +33,8 @@ def _name(level):
 
 def text(r: m.Router, log: syslog.Logger) -> str:
     buffered = syslog.buffer_setting(r)
-    out = ["Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, "
-           "0 overruns, xml disabled, filtering disabled)"]
+    out = ["Syslog logging: enabled (0 messages dropped, 0 messages rate-limited,",
+           "                0 flushes, 0 overruns, xml disabled, filtering disabled)"]
     out += _destination("Console logging", syslog.console_level(r), log.console_logged, 21)
     out += _destination("Monitor logging", syslog.monitor_level(r), log.monitor_logged, 21)
     if buffered is None:
@@ -46,11 +47,12 @@ def text(r: m.Router, log: syslog.Logger) -> str:
             "No active filter modules.",
             "",
             f"    Trap logging: level {syslog.DEFAULT_TRAP}, {log.trap_logged} message lines "
-            "logged"]
+            "logged",
+            " " * 10]
     for host in r.logging_hosts:
         out += [f"        Logging to {host}, {log.trap_logged} message lines logged{_XML}",
                 " " * 15 + _FILTER]
     if buffered is not None:
-        out += ["", f"Log Buffer ({buffered[0]} bytes):", ""]
+        out += [f"Log Buffer ({buffered[0]} bytes):", ""]
         out += [msg.text for msg in log.buffer]
     return "\n".join(out) + "\n"

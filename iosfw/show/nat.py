@@ -2,6 +2,8 @@
 table (static entries, dynamic ones, and the extended entries of live flows)."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ..config import model as m
 from ..config.names import int_to_ip
 from ..engine.nattable import Entry, NatTable
@@ -45,7 +47,15 @@ def _hms(seconds: float) -> str:
     return uptime_stamp(max(0.0, seconds))
 
 
-def _verbose(e: Entry, now: float) -> list[str]:
+def _static_flows(entries: list[Entry]) -> Counter:
+    """The extended entries of each static translation, by (inside global, inside local)
+    address: a static entry's use_count (dynamic address entries have no flows: a pool
+    without overload makes no extended entries)."""
+    return Counter((e.inside_global[0], e.inside_local[0]) for e in entries
+                   if e.proto and e.map_id == 0)
+
+
+def _verbose(e: Entry, now: float, use_count: int) -> list[str]:
     """The two lines under an entry: ages, time left and what made it (iosfw's rendering of
     the 12.x verbose layout, see docs/formats.md)."""
     first = f"    create {_hms(now - e.created)}, use {_hms(now - e.used)}, "
@@ -54,7 +64,7 @@ def _verbose(e: Entry, now: float) -> list[str]:
     if e.map_id:
         first += f"Map-Id(In): {e.map_id}, "
     flags = "static" if e.static else ("extended" if e.proto else "none")
-    return [first, "    flags: ", f"{flags}, use_count: {e.children}"]
+    return [first, "    flags: ", f"{flags}, use_count: {use_count}"]
 
 
 def facts(table: NatTable) -> list[dict]:
@@ -66,12 +76,14 @@ def translations_text(table: NatTable, verbose: bool = False, now: float = 0.0) 
     if not entries:
         return ""
     out = [HEADER]
+    flows = _static_flows(entries) if verbose else Counter()
     for e in entries:
         f = row(e)
         out.append(columns([f["protocol"], f["inside_global"], f["inside_local"],
                             f["outside_local"], f["outside_global"]]))
         if verbose:
-            out += _verbose(e, now)
+            uses = flows[(e.inside_global[0], e.inside_local[0])] if e.static else 0
+            out += _verbose(e, now, uses)
     return "\n".join(out) + "\n"
 
 
@@ -86,7 +98,7 @@ def statistics_facts(r: m.Router, table: NatTable) -> dict:
 def _mapping_lines(r: m.Router, table: NatTable) -> list[str]:
     out = []
     for map_id, rule in enumerate(r.nat_dynamics, 1):
-        users = sum(1 for e in table.entries.values() if e.map_id == map_id and e.parent is None)
+        users = sum(1 for e in table.entries.values() if e.map_id == map_id)
         target = f"pool {rule.pool}" if rule.pool else f"interface {rule.interface}"
         out.append(f"[Id: {map_id}] access-list {rule.acl} {target} refcount {users}")
         pool = r.nat_pools.get(rule.pool) if rule.pool else None

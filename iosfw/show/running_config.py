@@ -206,6 +206,8 @@ def _line(line: m.Line) -> list[str]:
         out.append(f" exec-timeout {line.exec_timeout[0]} {line.exec_timeout[1]}")
     if line.password:
         out.append(" " + _secret("password", line.password))
+    if line.logging_synchronous:
+        out.append(" logging synchronous")
     if line.login:
         out.append(" login" if line.login == "login" else " login local")
     elif line.kind == "vty":

@@ -5,14 +5,28 @@ from __future__ import annotations
 from ..config.names import int_to_ip
 from ..engine import events as ev
 from ..engine.packet import ICMP, TCP, UDP
-from . import smtp_debug
+from . import cbac_debug, smtp_debug
+
+
+def mac_text(mac: int) -> str:
+    """A MAC address as IOS prints it: three dotted groups of four hex digits."""
+    digits = f"{mac:012x}"
+    return f"{digits[:4]}.{digits[4:8]}.{digits[8:]}"
+
+
+def _arrival(e: ev.AclLogged) -> str:
+    """What log-input adds after the source: the interface, and on an Ethernet the source
+    MAC address (`(FastEthernet0/0 00aa.aabb.ccdd)`)."""
+    if not e.log_input:
+        return ""
+    return f" ({e.ingress})" if e.mac is None else f" ({e.ingress} {mac_text(e.mac)})"
 
 
 def _acl_logged(e: ev.AclLogged) -> str:
     verb = "permitted" if e.permitted else "denied"
     count = "1 packet" if e.count == 1 else f"{e.count} packets"
     src = int_to_ip(e.src)
-    where = f" ({e.ingress})" if e.log_input else ""
+    where = _arrival(e)
     if e.standard:
         return f"%SEC-6-IPACCESSLOGS: list {e.acl} {verb} {src}{where} {count}"
     if e.proto in (TCP, UDP):
@@ -27,10 +41,11 @@ def _acl_logged(e: ev.AclLogged) -> str:
 
 
 def _audit(e: ev.SessionEnded) -> str:
+    """The 12.1 form (no Start/Stop: no 12.3T capture says which form 12.3(4)T prints). An
+    ICMP session's ends are as the session table has them: the initiator's request type as
+    its port, 0 for the responder (`initiator (13.13.2.2:8) ... responder (13.13.5.5:0)`)."""
     s = e.session
     (a, ap), (b, bp) = s.initiator, s.responder
-    if s.ip_proto == ICMP:
-        ap = bp = 0
     return (f"%FW-6-SESS_AUDIT_TRAIL: {s.protocol} session initiator ({int_to_ip(a)}:{ap}) "
             f"sent {s.bytes_initiator} bytes -- responder ({int_to_ip(b)}:{bp}) "
             f"sent {s.bytes_responder} bytes")
@@ -70,6 +85,6 @@ def messages(event, router, debug=frozenset()) -> list[str]:
 
 def debug_lines(event, debug) -> list[str]:
     """The lines one event puts out under the `debug` commands that are on."""
-    if isinstance(event, ev.SmtpInspected) and "ip inspect smtp" in debug:
-        return smtp_debug.debug_lines(event.events)
-    return []
+    if isinstance(event, ev.SmtpInspected):
+        return smtp_debug.debug_lines(event.events) if "ip inspect smtp" in debug else []
+    return cbac_debug.event_lines(event, debug) if debug else []

@@ -3,7 +3,7 @@ session blocks of `show ip inspect sessions` (the router's format)."""
 from __future__ import annotations
 
 from ..config.names import int_to_ip
-from ..engine.cbac import OPENING, Session
+from ..engine.cbac import ICMP_REPLIES, ICMP_REQUESTS, OPENING, Session
 from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP, Packet
 from ..engine.pipeline import Outcome, Step
 from .acl_text import show_text
@@ -49,7 +49,9 @@ def packet_text(p: Packet) -> str:
             text += " " + ("".join(c for bit, c in _FLAG_NAMES if p.tcp_flags & bit) or "-")
         return text
     if p.proto == ICMP:
-        return f"icmp {int_to_ip(p.src)} -> {int_to_ip(p.dst)} type {p.icmp_type}"
+        text = f"icmp {int_to_ip(p.src)} -> {int_to_ip(p.dst)} type {p.icmp_type}"
+        query = p.icmp_type in ICMP_REQUESTS or p.icmp_type in ICMP_REPLIES
+        return f"{text} id {p.sport}" if query else text
     return f"ip proto {p.proto} {int_to_ip(p.src)} -> {int_to_ip(p.dst)}"
 
 
@@ -63,10 +65,10 @@ def _endpoint(address: tuple[int, int], entry) -> str:
 def _nat_kind(entry) -> str:
     if entry.map_id == 0:
         return "static"
-    return "dynamic" if entry.parent is not None or entry.proto == 0 else "overload"
+    return "dynamic" if entry.proto == 0 else "overload"
 
 
-def _step_text(step: Step, outcome: Outcome) -> str:
+def step_text(step: Step, outcome: Outcome) -> str:
     s = step.subject
     if step.phase in ("inbound-acl", "outbound-acl"):
         where = "inbound" if step.phase == "inbound-acl" else "outbound"
@@ -147,13 +149,13 @@ def result_text(outcome: Outcome) -> str:
     if last.phase.endswith("acl"):
         why = "its implicit deny" if last.verdict == "implicit-deny" else "a deny entry"
         return f"dropped on {outcome.ingress} by access list {last.acl} ({why})"
-    return f"dropped on {outcome.ingress}: {_step_text(last, outcome)}"
+    return f"dropped on {outcome.ingress}: {step_text(last, outcome)}"
 
 
 def trace_text(outcome: Outcome) -> str:
     lines = [f"Packet {packet_text(outcome.packet)}, {outcome.packet.length} bytes, "
              f"arrives on {outcome.ingress}"]
-    lines += [f" {n} {_step_text(step, outcome)}" for n, step in enumerate(outcome.steps, 1)]
+    lines += [f" {n} {step_text(step, outcome)}" for n, step in enumerate(outcome.steps, 1)]
     lines.append(f"Result: {result_text(outcome)}")
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 VTY_BASE = 130
 HEADER = "    Line       User       Host(s)              Idle       Location\n"
-FOOTER = "\n  Interface    User               Mode         Idle     Peer Address\n\n"
+FOOTER = "\n  Interface    User               Mode         Idle     Peer Address\n"
 
 
 def idle_text(seconds: float) -> str:
@@ -22,9 +22,10 @@ def idle_text(seconds: float) -> str:
 
 
 def row_text(mine: bool, absolute: int, name: str, user: str, idle: float, location: str) -> str:
-    line = f"{'*' if mine else ' '}{absolute:>3} {name:<9} {user:<10} {'idle':<20} " \
-           f"{idle_text(idle):>8} {location}"
-    return line.rstrip() + "\n"
+    """One line in use; an empty location keeps the space before it, as the router's row does
+    (the console's row ends in a space)."""
+    return f"{'*' if mine else ' '}{absolute:>3} {name:<9} {user:<10} {'idle':<20} " \
+           f"{idle_text(idle):>8} {location}\n"
 
 
 def text(session) -> str:
