@@ -23,3 +23,34 @@ def seed_session(tmp_path, *config: str) -> Session:
     if config:
         configure(s, *config)
     return s
+
+
+class RecordingLink:
+    """A vty's connection without a socket: what the router sent, taken as text."""
+
+    def __init__(self):
+        self.sent = bytearray()
+        self.closed = False
+
+    def send(self, data: bytes) -> None:
+        self.sent += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> str:
+        text, self.sent = self.sent.decode(), bytearray()
+        return text
+
+
+def privileged_vty(pool, peer: str = "127.0.0.1"):
+    """The next free vty of `pool` (a VtyPool on the seed router), logged in with the seed's
+    line password and enabled; (vty, its RecordingLink), with the login's output taken."""
+    from iosfw.remote.vty import Vty
+
+    link = RecordingLink()
+    vty = Vty(pool, pool.reserve(), link, peer, "telnet", lambda call: call())
+    vty.start_telnet()
+    vty.data_received(b"cisco123\renable\rcisco123\r")
+    link.take()
+    return vty, link

@@ -3,7 +3,7 @@ train; docs/formats.md names each source): the 12.3T `show version` banner, the 
 3640, logging levels by number, where asynchronous messages appear, `show logging`."""
 from __future__ import annotations
 
-from helpers import configure, seed_session
+from helpers import configure, privileged_vty, seed_session
 
 INVALID = "% Invalid input detected at '^' marker."
 
@@ -141,34 +141,11 @@ def test_logging_synchronous_is_a_line_setting_written_after_the_password(tmp_pa
     assert "logging synchronous" not in s.execute("show running-config").output
 
 
-class _Link:
-    def __init__(self):
-        self.sent = bytearray()
-
-    def send(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        pass
-
-    def take(self) -> str:
-        text, self.sent = self.sent.decode(), bytearray()
-        return text
-
-
 def _vtys(s):
-    from iosfw.remote.vty import Vty, VtyPool
+    from iosfw.remote.vty import VtyPool
 
     pool = VtyPool(s.device)
-    out = []
-    for _ in range(2):
-        link = _Link()
-        vty = Vty(pool, pool.reserve(), link, "192.0.2.7", "telnet", lambda call: call())
-        vty.start_telnet()
-        vty.data_received(b"cisco123\renable\rcisco123\r")
-        link.take()
-        out.append((vty, link))
-    return out
+    return [privileged_vty(pool, "192.0.2.7") for _ in range(2)]
 
 
 def test_a_monitoring_vty_is_shown_another_lines_message_when_it_happens(tmp_path):

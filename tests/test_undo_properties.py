@@ -9,13 +9,13 @@ router; both must end in the same state as every show command sees it."""
 from __future__ import annotations
 
 import pytest
-from helpers import seed_session
+from helpers import privileged_vty, seed_session
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from iosfw.cli.session import Session
 from iosfw.device import Device
-from iosfw.remote.vty import Vty, VtyPool
+from iosfw.remote.vty import VtyPool
 
 CONFIG = [
     "hostname R{n}",
@@ -144,40 +144,14 @@ def test_logging_console_by_number_leaves_a_working_console(session):
 
 
 # ------------------------------------------------------------------ over a vty
-class Link:
-    def __init__(self):
-        self.sent = bytearray()
-        self.closed = False
-
-    def send(self, data: bytes) -> None:
-        self.sent += data
-
-    def close(self) -> None:
-        self.closed = True
-
-    def take(self) -> str:
-        text, self.sent = self.sent.decode(), bytearray()
-        return text
-
-
-def open_vty(pool: VtyPool, number: int) -> tuple[Vty, Link]:
-    link = Link()
-    vty = Vty(pool, number, link, "127.0.0.1", "telnet", lambda call: call())
-    vty.start_telnet()
-    vty.data_received(b"cisco123\r")
-    vty.data_received(b"enable\rcisco123\r")
-    link.take()
-    return vty, link
-
-
 @settings(max_examples=100)
 @given(failing=failing_command(), where=st.sampled_from(sorted(FAULTS)))
 def test_a_failing_command_on_a_vty_leaves_that_vty_and_the_others_usable(tmp_path_factory,
                                                                           failing, where):
     console = seed_session(tmp_path_factory.mktemp("v"))
     pool = VtyPool(console.device)
-    first, first_link = open_vty(pool, pool.reserve())
-    second, second_link = open_vty(pool, pool.reserve())
+    first, first_link = privileged_vty(pool)
+    second, second_link = privileged_vty(pool)
     mode, bad = failing
     for line in mode:
         first.data_received(line.encode() + b"\r")
