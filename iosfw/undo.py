@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from enum import Enum
+from operator import attrgetter
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 from typing import Iterable
 
@@ -20,6 +21,7 @@ _ATOMIC = (int, float, complex, str, bytes, bool, type(None), range, Enum, type,
 ATOM, LIST, DICT, COPYABLE, FROZEN, OBJECT = range(6)
 _KINDS: dict[type, int] = {}
 _SLOTS: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict[type, attrgetter] = {}      # all of a class's slots at once
 
 
 def _kind(cls: type) -> int:
@@ -51,6 +53,8 @@ def _slots(cls: type) -> tuple[str, ...]:
             slots = klass.__dict__.get("__slots__", ())
             found += [slots] if isinstance(slots, str) else [n for n in slots if n != "__dict__"]
         names = _SLOTS[cls] = tuple(dict.fromkeys(found))
+        if names:
+            _GETTERS[cls] = attrgetter(*names)
     return names
 
 
@@ -93,9 +97,14 @@ class Snapshot:
                     stack.extend(state.values())
                 names = _SLOTS[cls] if cls in _SLOTS else _slots(cls)
                 if names:
-                    values = _Slots(tuple(getattr(obj, n, _MISSING) for n in names))
-                    saved.append((obj, values))
-                    stack.extend(values.values)
+                    try:
+                        values = _GETTERS[cls](obj)
+                    except AttributeError:          # an empty slot
+                        values = tuple(getattr(obj, n, _MISSING) for n in names)
+                    if len(names) == 1:
+                        values = (values,)
+                    saved.append((obj, _Slots(values)))
+                    stack.extend(values)
 
     def restore(self) -> None:
         for obj, state in self._saved:
