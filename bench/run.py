@@ -256,6 +256,18 @@ def bench_smtp(quick: bool) -> dict:
     return figures
 
 
+def bench_fairness(quick: bool) -> dict:
+    import fairness_bench
+
+    flood, lines = (5_000, 10_000) if quick else (100_000, 200_000)
+    heading(f"fairness: `show clock` on a vty during a {flood:,}-SYN flood on another; "
+            f"configuration commands on a {lines:,}-line config")
+    figures = {"flood": fairness_bench.flood_figures(flood),
+               "config": fairness_bench.config_figures(lines), "sizes": (flood, lines)}
+    print("\n".join(fairness_bench.report(figures)))
+    return figures
+
+
 def describe_run() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -316,6 +328,7 @@ def main(argv=None) -> int:
         shell = bench_shell(50 if args.quick else 300)
         path = bench_path(args.quick)
         smtp = bench_smtp(args.quick)
+        fairness = bench_fairness(args.quick)
 
     s_ratio = startup["iosfw"] / startup["python"]
     l_ratio = loading["iosfw"] / loading["ccp"]
@@ -337,6 +350,8 @@ def main(argv=None) -> int:
           f"{smtp['ratio_one_buffer']:.2f}x (one buffer) of bytes.find (aim >= 0.5x)"
           f"{'' if worst >= 0.5 else '  -- below aim'}; "
           f"{smtp['command_lines_per_s']:,.0f} command lines/s")
+    import fairness_bench
+    print("\n".join(fairness_bench.report(fairness)))
     print(f"context: python -c 'import iosfw.cli.main' {startup['import_main']:.3f} s; "
           f"{n_lines:,} lines, {startup_runs} start-up runs, best of {args.repeat} loads")
     return 0

@@ -25,6 +25,7 @@ class Device:
         self.debug: set[str] = set()        # `debug ...` flags that are on
         self.sessions: WeakSet = WeakSet()  # every line's session (monitoring, show users)
         self.packets = 0                    # packets forwarded since boot (their debug ids)
+        self.busy = None                    # the session whose stepped command holds it
         self._engine: Optional[Engine] = None
 
     # ------------------------------------------------------------------ forwarding state
@@ -35,10 +36,10 @@ class Device:
             self._engine = Engine(self.router)
         return self._engine
 
-    def configured(self) -> None:
-        """A configuration command changed the model."""
+    def configured(self, slot: Optional[str] = None) -> None:
+        """A configuration command changed the model (in running-config slot `slot`)."""
         if self._engine is not None:
-            self._engine.refresh()
+            self._engine.refresh(slot)
 
     def reloaded(self) -> None:
         """A reload: forwarding state, sessions and translations start afresh."""
@@ -50,11 +51,14 @@ class Device:
         return self.clock.uptime()
 
     # ------------------------------------------------------------------ undo
-    def checkpoint(self, engine: bool, companions: Iterable = ()) -> "Checkpoint":
+    def checkpoint(self, engine: bool, companions: Iterable = (),
+                   footprint: Optional[list] = None) -> "Checkpoint":
         """The device as it is now, to put back if a command fails half-way. `engine` also
         keeps the forwarding state (sessions, translations, timers) and `companions` objects
-        whose state goes with it (a line's simulated connections)."""
-        return Checkpoint(self, engine, companions)
+        whose state goes with it (a line's simulated connections). With a `footprint` (the
+        model objects a configuration line may change in depth), the rest of the router is
+        kept only down to its lists and their members' own fields."""
+        return Checkpoint(self, engine, companions, footprint)
 
     # ------------------------------------------------------------------ traffic
     def forward(self, packet: Packet, ingress: str) -> Outcome:
@@ -114,18 +118,27 @@ class Checkpoint:
     iosfw.undo: restored in place, so every line's references stay valid). The log is not
     part of it: what was logged was logged, and other lines may have read it."""
 
-    def __init__(self, device: Device, engine: bool, companions: Iterable):
+    ROUTER_DEPTH = 2    # router -> its dicts and objects -> their members (fields kept)
+
+    def __init__(self, device: Device, engine: bool, companions: Iterable,
+                 footprint: Optional[list] = None):
         self.device = device
         self.keeps_engine = engine
         self.engine = device._engine
         self.packets = device.packets
-        roots = [device.router, device.clock, device.debug, *companions]
+        stop = (device, device.log, device.store)
+        roots = [device.clock, device.debug, *companions]
         if engine:
             roots.append(device._engine)
-        self.state = Snapshot(roots, stop=(device, device.log, device.store))
+        if footprint is None:
+            self.states = [Snapshot([device.router, *roots], stop)]
+        else:
+            self.states = [Snapshot([device.router], stop, depth=self.ROUTER_DEPTH),
+                           Snapshot([*roots, *footprint], (*stop, device.router))]
 
     def restore(self) -> None:
-        self.state.restore()
+        for state in self.states:
+            state.restore()
         d = self.device
         if self.keeps_engine:
             d._engine, d.packets = self.engine, self.packets

@@ -14,7 +14,7 @@ from collections import deque
 from enum import Enum
 from operator import attrgetter
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
-from typing import Iterable
+from typing import Iterable, Optional
 
 _ATOMIC = (int, float, complex, str, bytes, bool, type(None), range, Enum, type, FunctionType,
            BuiltinFunctionType, MethodType, ModuleType)
@@ -60,51 +60,54 @@ def _slots(cls: type) -> tuple[str, ...]:
 
 class Snapshot:
     """The contents of every mutable object reachable from `roots`, except those in `stop`
-    (and what only they reach)."""
+    (and what only they reach); with `depth`, only of objects at most that many references
+    away from a root (the objects below are then assumed unchanged)."""
 
-    def __init__(self, roots: Iterable, stop: Iterable = ()):
+    def __init__(self, roots: Iterable, stop: Iterable = (), depth: Optional[int] = None):
         self._saved: list[tuple[object, object]] = []
         seen = {id(obj) for obj in stop}
-        stack = list(roots)
         saved = self._saved
         kinds = _KINDS
-        while stack:
-            obj = stack.pop()
-            cls = type(obj)
-            kind = kinds.get(cls)
-            if kind is None:
-                kind = _kind(cls)
-            if kind == ATOM or id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            if kind == LIST:
-                saved.append((obj, obj[:]))
-                stack.extend(obj)
-            elif kind == DICT:
-                saved.append((obj, obj.copy()))
-                stack.extend(obj.keys())
-                stack.extend(obj.values())
-            elif kind == COPYABLE:
-                saved.append((obj, obj.copy()))
-                if cls is not bytearray:
-                    stack.extend(obj)
-            elif kind == FROZEN:
-                stack.extend(obj)
-            else:
-                state = getattr(obj, "__dict__", None)
-                if state is not None:
-                    saved.append((obj, state.copy()))
-                    stack.extend(state.values())
-                names = _SLOTS[cls] if cls in _SLOTS else _slots(cls)
-                if names:
-                    try:
-                        values = _GETTERS[cls](obj)
-                    except AttributeError:          # an empty slot
-                        values = tuple(getattr(obj, n, _MISSING) for n in names)
-                    if len(names) == 1:
-                        values = (values,)
-                    saved.append((obj, _Slots(values)))
-                    stack.extend(values)
+        level, distance = list(roots), 0
+        while level and (depth is None or distance <= depth):
+            below: list = [] if depth is None or distance < depth else _Sink()
+            for obj in level:
+                cls = type(obj)
+                kind = kinds.get(cls)
+                if kind is None:
+                    kind = _kind(cls)
+                if kind == ATOM or id(obj) in seen:
+                    continue
+                seen.add(id(obj))
+                if kind == LIST:
+                    saved.append((obj, obj[:]))
+                    below.extend(obj)
+                elif kind == DICT:
+                    saved.append((obj, obj.copy()))
+                    below.extend(obj.keys())
+                    below.extend(obj.values())
+                elif kind == COPYABLE:
+                    saved.append((obj, obj.copy()))
+                    if cls is not bytearray:
+                        below.extend(obj)
+                elif kind == FROZEN:
+                    below.extend(obj)
+                else:
+                    state = getattr(obj, "__dict__", None)
+                    if state is not None:
+                        saved.append((obj, state.copy()))
+                        below.extend(state.values())
+                    names = _SLOTS[cls] if cls in _SLOTS else _slots(cls)
+                    if names:
+                        try:
+                            values = _GETTERS[cls](obj)
+                        except AttributeError:          # an empty slot
+                            values = tuple(getattr(obj, n, _MISSING) for n in names)
+                        if len(names) == 1:
+                            values = (values,)
+                        saved.append((obj, _Slots(values)))
+                        below.extend(values)
+            level, distance = below, distance + 1
 
     def restore(self) -> None:
         for obj, state in self._saved:
@@ -125,6 +128,14 @@ class Snapshot:
             else:
                 obj.__dict__.clear()
                 obj.__dict__.update(state)
+
+
+class _Sink(list):
+    """Where the children of the last level kept go: nowhere."""
+    __slots__ = ()
+
+    def extend(self, items) -> None:
+        pass
 
 
 class _Slots:

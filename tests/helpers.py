@@ -39,17 +39,18 @@ class RecordingLink:
         self.closed = True
 
     def take(self) -> str:
-        text, self.sent = self.sent.decode(), bytearray()
+        text, self.sent = self.sent.decode("latin-1"), bytearray()   # the wire is 8-bit
         return text
 
 
-def privileged_vty(pool, peer: str = "127.0.0.1"):
+def privileged_vty(pool, peer: str = "127.0.0.1", schedule=None):
     """The next free vty of `pool` (a VtyPool on the seed router), logged in with the seed's
-    line password and enabled; (vty, its RecordingLink), with the login's output taken."""
+    line password and enabled; (vty, its RecordingLink), with the login's output taken.
+    `schedule` is the server loop's call-soon (default: call at once)."""
     from iosfw.remote.vty import Vty
 
     link = RecordingLink()
-    vty = Vty(pool, pool.reserve(), link, peer, "telnet", lambda call: call())
+    vty = Vty(pool, pool.reserve(), link, peer, "telnet", schedule or (lambda call: call()))
     vty.start_telnet()
     vty.data_received(b"cisco123\renable\rcisco123\r")
     link.take()

@@ -5,6 +5,7 @@ config in a background thread (iosfw.remote.serve.ServerThread) and stops it at 
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import re
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import configure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -320,17 +322,40 @@ def test_ssh_password_authentication(serve, tmp_path):
     with pytest.raises(paramiko.AuthenticationException):
         connect("whoever", "wrong")
 
-    # three failures close the connection (`ip ssh authentication-retries 3`)
+    # password authentication only: no keyboard-interactive, no public keys (IOS 12.3)
     transport = paramiko.Transport(("127.0.0.1", port(server, "ssh")))
     transport.start_client(timeout=10)
-    for _ in range(3):
-        with pytest.raises(paramiko.SSHException):
-            transport.auth_password("whoever", "wrong")
-    deadline = time.monotonic() + 5
-    while transport.is_active() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not transport.is_active()
+    with pytest.raises(paramiko.BadAuthenticationType) as refused:
+        transport.auth_none("whoever")
+    assert refused.value.allowed_types == ["password"]
     transport.close()
+
+    # three failures close the connection (`ip ssh authentication-retries 3`), counted with a
+    # client that keeps trying on one connection; `ip ssh authentication-retries 2` allows two
+    assert ssh_attempts(port(server, "ssh")) == 3
+    device = server.server.device
+    server.call(lambda: configure(Session(device, privileged=True),
+                                  "ip ssh authentication-retries 2"))
+    assert ssh_attempts(port(server, "ssh")) == 2
+
+
+def ssh_attempts(ssh_port: int) -> int:
+    """How many passwords one SSH connection lets a client try before the router closes it."""
+    import asyncssh
+    tried = []
+
+    class Guesser(asyncssh.SSHClient):
+        def password_auth_requested(self):
+            tried.append(None)
+            return f"wrong{len(tried)}" if len(tried) <= 10 else None
+
+    async def guess():
+        with pytest.raises(asyncssh.DisconnectError):
+            await asyncssh.connect("127.0.0.1", ssh_port, username="whoever", known_hosts=None,
+                                   client_factory=Guesser, client_keys=None, agent_path=None,
+                                   preferred_auth="password")
+    asyncio.run(guess())
+    return len(tried)
 
 
 def test_ssh_exec_request_runs_one_command(serve):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 
 BUILTIN_LABEL = "3640-123 (built-in)"
@@ -32,20 +33,16 @@ def boot(config: str | None):
     from pathlib import Path
 
     from ..config.loader import UnreadableConfig, load_text, read_config_file
-    from .startup import StartupStore, builtin_text, user_startup_path
+    from .startup import StartupStore
 
-    if config:
-        store = StartupStore(Path(config))
-        try:
-            text = read_config_file(config)
-        except UnreadableConfig as err:
-            print(f"iosfw: {err}", file=sys.stderr)
-            raise SystemExit(1)
-        label = config
-    else:
-        store = StartupStore(user_startup_path(), fallback=builtin_text())
-        text = store.read()
-        label = str(store.path) if store.path.exists() else BUILTIN_LABEL
+    store = StartupStore(Path(config)) if config else StartupStore.builtin()
+    store.remove_stale()
+    try:
+        text = read_config_file(config) if config else store.read()
+    except UnreadableConfig as err:
+        print(f"iosfw: {err}", file=sys.stderr)
+        raise SystemExit(1)
+    label = config or (str(store.path) if store.path.exists() else BUILTIN_LABEL)
     result = load_text(text, label)
     for diag in result.diagnostics:
         print(diag.format(), file=sys.stderr)
@@ -129,6 +126,18 @@ def _first_message(output: str) -> str:
     return next((line for line in lines if line.startswith("%")), lines[0] if lines else "")
 
 
+def _bytes_through() -> None:
+    """Scripts, pipes and -c read and print bytes, as the router's console does: UTF-8, and
+    any other byte as itself (surrogateescape, as configuration files are read), so `hostname
+    caf\\xe9` from a pipe neither fails nor prints anything but the byte it got. Piped lines
+    end at CR, LF or CR LF, as configuration lines do; a leading BOM is not a command."""
+    if isinstance(sys.stdin, io.TextIOWrapper):   # not when a caller has replaced it
+        sys.stdin.reconfigure(encoding="utf-8-sig", errors="surrogateescape", newline=None)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["serve"]:
@@ -142,6 +151,8 @@ def main(argv=None) -> int:
     from ..device import Device
     from .session import Session
 
+    if args.commands or args.script or not sys.stdin.isatty():
+        _bytes_through()
     router, store = boot(args.config)
     if args.commands:
         session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
@@ -149,7 +160,7 @@ def main(argv=None) -> int:
     if args.script:
         session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
         try:
-            stream = open(args.script, encoding="utf-8")
+            stream = open(args.script, encoding="utf-8-sig", errors="surrogateescape")
         except OSError as err:
             print(f"iosfw: {args.script}: {err.strerror}", file=sys.stderr)
             return 1

@@ -23,6 +23,9 @@ class Reply:
     ask: Optional[Ask] = None    # the front end prints ask.prompt, reads a line, calls ask.answer
     closed: bool = False         # the session ended (exit from EXEC)
     messages: str = ""
+    more: Optional[Callable[[], "Reply"]] = None  # not done: call for the next slice
+    wait: bool = False           # not run: another line's long command holds the device;
+    #                              type it again when that one is done (nothing changed)
 
     @property
     def body(self) -> str:

@@ -27,6 +27,7 @@ from ..show import (
     inspect_stats,
     interfaces,
     logging,
+    login,
     nat,
     routes,
     running_config,
@@ -34,6 +35,7 @@ from ..show import (
     traffic,
     users,
 )
+from ..textutil import MAX_LINE
 from .filters import apply_filter
 from .help import complete as help_complete
 from .help import listing as help_listing
@@ -55,6 +57,10 @@ def internal_error(err: BaseException) -> str:
     return f"% Internal error in iosfw ({type(err).__name__}: {err}); please report it\n"
 
 
+class _Busy(Exception):
+    """Another line's stepped command holds the device (see Session._step)."""
+
+
 class _Undo:
     """What one transaction may have to put back: the line's own state always, the device's
     from the moment a handler says it will change it."""
@@ -62,14 +68,15 @@ class _Undo:
     def __init__(self, session: "Session"):
         self.session = session
         self.line = {name: getattr(session, name) for name in _LINE_STATE}
+        self.history = len(session.history)
         self.context = session.cfg.context
         self.device = None
 
-    def keep(self, engine: bool) -> None:
+    def keep(self, engine: bool, footprint: Optional[list] = None) -> None:
         if self.device is None:
             s = self.session
             self.device = s.device.checkpoint(engine, [s.cfg, s.simulator] if engine else
-                                              [s.cfg])
+                                              [s.cfg], footprint)
 
     def restore(self) -> None:
         s = self.session
@@ -139,45 +146,90 @@ class Session:
         return host + ("#" if self.privileged else ">")
 
     # ------------------------------------------------------------------ entry point
-    def execute(self, line: str) -> Reply:
+    def execute(self, line: str, stepwise: bool = False) -> Reply:
         """Run one typed line; never raises. Log messages that came up meanwhile follow the
-        output, on the lines that show them."""
+        output, on the lines that show them. A long command (a flood) runs to its end, or
+        with `stepwise` a slice at a time: its Reply then has `more`, to be called for the
+        next slice, while the other lines of the device go on answering."""
         self.device.tick()
-        return self._transaction(lambda: self._execute(line))
+        return self._transaction(lambda: self._execute(line), stepwise)
 
-    def _transaction(self, run: Callable[[], Reply]) -> Reply:
+    def _transaction(self, run: Callable[[], Reply], stepwise: bool = False) -> Reply:
         """A line or an answer applies whole or not at all: when something inside iosfw fails
         half-way, the model, the engine and this line's modes are put back as they were and
         the failure is one line of text, so that the next command works (on this line and on
         every other line of the device). Handlers that change the device say so first
         (`_keep`); read-only commands cost no copy."""
         self._undo = _Undo(self)
+        return self._step(run, stepwise)
+
+    def _step(self, run: Callable[[], Reply], stepwise: bool) -> Reply:
+        """One slice of the transaction's work (all of it unless `stepwise`). While a stepped
+        command is under way the device is this line's: other lines may read it, and a
+        command of theirs that would change it waits (Reply.wait), so that the undo point
+        taken at the start still holds."""
         try:
             reply = run()
+            while reply.more is not None and not stepwise:
+                reply = reply.more()
+            if reply.more is not None:
+                self.device.busy = self
+                step = reply.more
+                reply.more = lambda: self._step(step, True)
+                return reply
             reply.messages = self.pending_messages()
             reply.output += reply.messages
-            return reply
+        except _Busy:
+            self._undo.restore()
+            del self.history[self._undo.history:]      # not typed yet, as far as it goes
+            reply = Reply(wait=True)
         except Exception as err:  # noqa: BLE001 - our own bug must not cost the session
             self._undo.restore()
-            return Reply(internal_error(err), error=True)
+            reply = Reply(internal_error(err), error=True)
         except BaseException:
             self._undo.restore()
+            self._done()
             raise
-        finally:
-            self._undo = None
+        self._done()
+        return reply
 
-    def _keep(self, engine: bool = False) -> None:
+    def _done(self) -> None:
+        self._undo = None
+        if self.device.busy is self:
+            self.device.busy = None
+
+    def _keep(self, engine: bool = False, footprint: Optional[list] = None) -> None:
         """About to change the device: remember it as it is (once per transaction; with the
-        forwarding state when `engine`)."""
+        forwarding state when `engine`; see Device.checkpoint for `footprint`). While another
+        line's stepped command holds the device, wait instead."""
+        if self.device.busy not in (None, self):
+            raise _Busy()
         undo = self._undo
         if undo is not None:
-            undo.keep(engine)
+            undo.keep(engine, footprint)
+
+    def _footprint(self, line: str) -> list:
+        """What a configuration line may change below the top levels of the router: the
+        object its mode configures, and the objects its words name (`access-list 101 ...`
+        changes list 101's entries, `ip inspect name OUT-IN ...` that rule's lines). Keeping
+        only these in depth makes a command cost what it changes, not the configuration's
+        size."""
+        target = self.cfg.context.target
+        found = [target] if target is not None else []
+        named = {w.text for w in split_words(line)}
+        for value in vars(self.router).values():
+            if isinstance(value, dict):
+                found += [value[w] for w in named if w in value]
+        return found
 
     def _ask(self, prompt: str, answer: Callable[[str], Reply], secret: bool = False) -> Ask:
         """A question whose answer runs as a transaction of its own, like a typed line."""
         return Ask(prompt, lambda typed: self._transaction(lambda: answer(typed)), secret)
 
     def _execute(self, line: str) -> Reply:
+        if len(line) > MAX_LINE:
+            return Reply(f"% (iosfw) command line of {len(line)} characters refused: a "
+                         f"terminal line takes at most {MAX_LINE}\n", error=True)
         if not line.strip() or line.lstrip().startswith("!"):
             return Reply()
         self.history.append(line.strip())
@@ -288,15 +340,15 @@ class Session:
             self.configuring = False
             self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
             return Reply()
-        self._keep()     # the engine follows the model by refresh(): no copy of it needed
+        self._keep(footprint=self._footprint(line))   # the engine follows by refresh()
         try:
-            execute(self.cfg, line)
+            slot = execute(self.cfg, line)
         except CommandError as err:
             return Reply(self.error_text(line, err), error=True)
         except ConfigError:
             self._undo.restore()    # a command applies whole or not at all
             raise
-        self.device.configured()
+        self.device.configured(slot)
         return Reply()
 
     def _by(self) -> str:
@@ -427,7 +479,7 @@ class Session:
         return self._save(ask_name=True)
 
     def _save(self, ask_name: bool = False) -> Reply:
-        text = "\n".join(running_config.render_lines(self.router)) + "\n"
+        text = running_config.startup_text(self.router)
         head = "Destination filename [startup-config]? \n" if ask_name else ""
         try:
             self.store.write(text)
@@ -568,6 +620,12 @@ class Session:
             return self._out(system.clock_text(self.clock), lambda: system.clock_facts(self.clock))
         if name == "show_users":
             return self._out(users.text(self), lambda: users.facts(self))
+        if name == "show_login":
+            pool = getattr(self.device, "lines", None)    # the served router's vty lines
+            watch = pool.guard.watch() if pool is not None else login.unwatched(r.login)
+            if first(t, "FAILURES"):
+                return self._out(login.failures_text(watch), lambda: login.failures_facts(watch))
+            return self._out(login.text(r.login, watch), lambda: login.facts(r.login, watch))
         raise CommandError("invalid", name)
 
     def _out(self, text: str, facts) -> Reply:

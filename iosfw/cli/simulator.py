@@ -22,6 +22,7 @@ TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rs
              "psh-ack": PSH | ACK}
 DEFAULT_ICMP_ID = 1         # an echo's identifier unless `id N` says (Windows ping sends 1)
 MAX_FLOOD = 1_000_000
+FLOOD_SLICE = 1_000         # packets between two chances for other lines to be answered
 FIRST_FLOOD_PORT = 1024
 
 
@@ -65,6 +66,18 @@ def text_bytes(text: str) -> bytes:
                           text)
     data = decoded.encode("latin-1", "replace")
     return data if data.endswith(b"\n") else data + b"\r\n"
+
+
+def _sliced(work) -> Reply:
+    """The Reply of a generator that yields between slices and returns its Reply at the end:
+    the first slice done now, the next one each time `more` is called."""
+    def step() -> Reply:
+        try:
+            next(work)
+        except StopIteration as done:
+            return done.value
+        return Reply(more=step)
+    return step()
 
 
 def _traced(t) -> bool:
@@ -222,7 +235,9 @@ class Simulator:
     # ------------------------------------------------------------------ floods
     def sim_flood(self, t) -> Reply:
         """N SYNs from one host (source ports counting up from 1024) at R per second of
-        virtual time; one summary line, then whatever the router logged meanwhile."""
+        virtual time; one summary line, then whatever the router logged meanwhile. Done a
+        slice of FLOOD_SLICE packets at a time (Reply.more), so that a line serving other
+        users can answer them between slices."""
         src, dst = (ip_to_int(str(x)) for x in tokens(t, "IPADDR"))
         dport, count, rate = int(first(t, "PORT_NUM")), int(first(t, "COUNT")), \
             int(first(t, "RATE"))
@@ -232,10 +247,15 @@ class Simulator:
         if ingress is None:
             return Reply(f"% (iosfw) no interface leads to {int_to_ip(src)}: "
                          "no route back to that source\n", error=True)
+        return _sliced(self._flood(src, dst, dport, count, rate, ingress))
+
+    def _flood(self, src: int, dst: int, dport: int, count: int, rate: int, ingress: str):
         verdicts: dict[str, int] = {}
         forwarded, start = 0, self.device.now()
         for n in range(count):
             if n:
+                if n % FLOOD_SLICE == 0:
+                    yield
                 self.device.advance(start + n / rate - self.device.now())
             sport = FIRST_FLOOD_PORT + n % (65536 - FIRST_FLOOD_PORT)
             outcome = self.device.forward(Packet.tcp(src, dst, sport, dport, SYN), ingress)

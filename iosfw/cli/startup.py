@@ -1,14 +1,28 @@
-"""The startup-config: where the router boots from and where `write memory` saves to."""
+"""The startup-config: where the router boots from and where `write memory` saves to.
+
+A save never leaves a half-written file: the text goes to a temporary file beside the target,
+which is flushed to disk and renamed over it. Both are private (0600): they hold the enable
+and line passwords, and type 7 is reversible by anyone. A process killed between the two
+steps leaves its temporary behind; the next save or boot removes it.
+"""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Optional
 
+from ..config.loader import UnreadableConfig, decode_config
+from ..show.running_config import encode_config
+
 BUILTIN_NAME = "3640-123.cfg"
+PRIVATE_DIRECTORY = 0o700
+# `.NAME.PID.XXXXXXXX.tmp`: the temporary of a save of NAME by process PID; `.startup-XXXXXXXX`:
+# one of the versions before this one (no process named: all of them are stale)
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}\.tmp|\.startup-[a-z0-9_]{8}")
 
 
 def builtin_text() -> str:
@@ -25,36 +39,125 @@ def user_startup_path() -> Path:
 class StartupStore:
     path: Path
     fallback: Optional[str] = None   # what to boot from while nothing was saved (built-in)
+    private_directory: bool = False  # the directory is iosfw's own (the built-in's NVRAM)
+
+    @classmethod
+    def builtin(cls) -> StartupStore:
+        return cls(user_startup_path(), fallback=builtin_text(), private_directory=True)
+
+    @property
+    def target(self) -> Path:
+        """The file a save replaces: through a symbolic link, the file it points to (replacing
+        the link by a plain file would leave the file it points to unchanged)."""
+        return Path(os.path.realpath(self.path))
 
     def read(self) -> Optional[str]:
         try:
-            return self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return self.fallback
-        except UnicodeDecodeError:
-            return self.path.read_text(encoding="latin-1")
+        except OSError as err:
+            raise UnreadableConfig(f"{self.path}: cannot read: {err.strerror or err}") from None
+        return decode_config(data)
 
     def write(self, text: str) -> None:
-        """Atomically: a temporary file beside the target, fsync, then rename over it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".startup-", dir=self.path.parent)
+        """Replace the startup-config with `text`, whole or not at all: an OSError (a full
+        disk, a read-only directory) leaves the old file as it was."""
+        target = self.target
+        self._prepare_directory(target.parent)
+        remove_stale(target)
+        tmp = _write_temporary(target, encode_config(text))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if self.path.exists():
-                os.chmod(tmp, self.path.stat().st_mode & 0o777)
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            _discard(tmp)
             raise
+        _sync_directory(target.parent)
+
+    def remove_stale(self) -> None:
+        """At boot: the temporaries of saves that were killed before they finished."""
+        remove_stale(self.target)
+
+    def _prepare_directory(self, directory: Path) -> None:
+        """The directory exists; iosfw's own is private (0700), whatever made it so far."""
+        directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        if self.private_directory and directory.stat().st_mode & 0o777 != PRIVATE_DIRECTORY:
+            os.chmod(directory, PRIVATE_DIRECTORY)
+
+
+def _write_temporary(target: Path, data: bytes) -> str:
+    """`data` in a new file beside `target`, on disk (fsync) before it is renamed: renamed
+    earlier, a crash could leave an empty startup-config. mkstemp makes it 0600 whatever the
+    umask, and the rename keeps that mode, whatever the old file's was. Its name says whose it
+    is (`remove_stale`); it is removed again if anything fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=target.parent)
+    try:
         try:
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        _discard(tmp)
+        raise
+    return tmp
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary after a failed save; if even that fails, the next save does."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _sync_directory(directory: Path) -> None:
+    """fsync the directory, so that the rename itself survives a crash. Some file systems
+    refuse to sync a directory; the rename is done by then, so the save stands."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale(target: Path) -> None:
+    """Remove the temporaries that saves of `target` left behind when they were killed: those
+    of processes that no longer run (a running one may be saving now), and those of earlier
+    iosfw versions. Never fails: a temporary it cannot remove waits for the next time."""
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        found = _TEMPORARY.fullmatch(name)
+        if found and (found["name"] is None
+                      or (found["name"] == target.name and not _running(int(found["pid"])))):
             try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError:
-            pass
+                os.unlink(target.parent / name)
+            except OSError:
+                pass
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:     # another user's process (EPERM): running
+        return True
+    return True

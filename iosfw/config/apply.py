@@ -548,9 +548,9 @@ class Configurator:
         kind = "standard" if n < 100 or 1300 <= n <= 1999 else "extended"
         acl = self._numbered_acl(number, kind)
         text = first(t, "REST")
-        if negate:
+        if negate:  # takes the remark away; a numbered list without entries is no list
             acl.remove(lambda e: not (e.action == "remark" and e.remark == text))
-            return self._store_acl(acl)
+            return self._store_acl(acl) if acl.entries else self._drop_acl(number)
         acl.add(m.AclEntry(acl.remark_seq(), "remark", remark=text))
         return self._store_acl(acl)
 
@@ -777,6 +777,63 @@ class Configurator:
         self.router.clock_timezone = (first(t, "WORD"), int(first(t, "TZ_HOURS")),
                                       int(mins) if mins else 0)
         return "clock"
+
+    # global: login enhancements and ip ssh -------------------------------------
+    @property
+    def login(self) -> m.LoginSettings:
+        return self.router.login
+
+    def cmd_login_block_for(self, t, negate):
+        if negate:
+            self.login.block_for = None
+            return "login"
+        seconds, within = (int(x) for x in tokens(t, "LOGIN_SECONDS"))
+        self.login.block_for = m.LoginBlock(seconds, int(first(t, "LOGIN_TRIES")), within)
+        return "login"
+
+    def cmd_no_login_block_for(self, t, negate):
+        self.login.block_for = None
+        return "login"
+
+    def cmd_login_delay(self, t, negate):
+        self.login.delay = None if negate else int(first(t, "LOGIN_DELAY"))
+        return "login"
+
+    def cmd_no_login_delay(self, t, negate):
+        self.login.delay = None
+        return "login"
+
+    def cmd_login_quiet_mode(self, t, negate):
+        self.login.quiet_acl = "" if negate else " ".join(words(child(t, "acl_id")))
+        return "login"
+
+    def cmd_no_login_quiet_mode(self, t, negate):
+        self.login.quiet_acl = ""
+        return "login"
+
+    def cmd_login_on_failure(self, t, negate):
+        self.login.on_failure = None if negate else int(first(t, "LOGIN_TRIES", 1))
+        return "login"
+
+    def cmd_login_on_success(self, t, negate):
+        self.login.on_success = None if negate else int(first(t, "LOGIN_TRIES", 1))
+        return "login"
+
+    def cmd_ip_ssh_timeout(self, t, negate):
+        self.router.ssh.timeout = m.SshSettings.timeout if negate else int(first(t, "SSH_TIMEOUT"))
+        return "ip"
+
+    def cmd_no_ip_ssh_timeout(self, t, negate):
+        self.router.ssh.timeout = m.SshSettings.timeout
+        return "ip"
+
+    def cmd_ip_ssh_retries(self, t, negate):
+        self.router.ssh.retries = m.SshSettings.retries if negate else int(first(t, "SSH_RETRIES"))
+        return "ip"
+
+    def cmd_no_ip_ssh_retries(self, t, negate):
+        self.router.ssh.retries = m.SshSettings.retries
+        return "ip"
 
     # global: NAT and routes ---------------------------------------------------
     def cmd_nat_static(self, t, negate):
@@ -1008,6 +1065,21 @@ class Configurator:
         mins = int(first(t, "MINUTES"))
         secs = first(t, "EXEC_SECONDS")
         line.exec_timeout = (mins, int(secs) if secs else 0)
+
+    def cmd_line_access_class(self, t, negate):
+        line: m.Line = self.context.target
+        attr = "access_class_in" if first(t, "IN_OUT") == "in" else "access_class_out"
+        acl = " ".join(words(child(t, "acl_id")))
+        if not negate:
+            setattr(line, attr, acl)
+        elif getattr(line, attr) == acl:
+            setattr(line, attr, "")
+
+    def cmd_line_timeout_login(self, t, negate):
+        self.context.target.login_response = None if negate else int(first(t, "LOGIN_RESPONSE"))
+
+    def cmd_no_line_timeout_login(self, t, negate):
+        self.context.target.login_response = None
 
 
 # ------------------------------------------------------------------ one line, as the router reads it

@@ -1,6 +1,7 @@
 """The router as data: what a running-config says, with the IOS 12.3(4)T defaults."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -89,6 +90,9 @@ class AclEntry:
     matches: int = 0
 
 
+_REVISIONS = itertools.count(1)
+
+
 def rule_signature(e: AclEntry) -> tuple:
     """What makes two entries the same rule, whatever their sequence numbers."""
     if e.action == "remark":
@@ -107,6 +111,12 @@ class AccessList:
     entries: list[AclEntry] = field(default_factory=list)
     extra: list[Preserved] = field(default_factory=list)
     _rules: dict = field(default_factory=dict, repr=False, compare=False)
+    # changes with every change of the entries (a number never used before), so that the
+    # engine compiles again only the lists that changed
+    revision: int = field(default=0, repr=False, compare=False)
+
+    def _changed(self) -> None:
+        self.revision = next(_REVISIONS)
 
     def next_seq(self) -> int:
         return (self.entries[-1].seq // 10 + 1) * 10 if self.entries else 10
@@ -128,6 +138,7 @@ class AccessList:
         if entry.action != "remark" and sig in self._rules:
             return False
         self._rules[sig] = entry
+        self._changed()
         if not self.entries or entry.seq > self.entries[-1].seq:
             self.entries.append(entry)
         else:
@@ -146,11 +157,13 @@ class AccessList:
                 seq += step
                 e.seq = seq
         self._rules = {rule_signature(e): e for e in self.entries}
+        self._changed()
 
     def remove(self, keep) -> None:
         """Keep only the entries for which keep(entry) is true."""
         self.entries = [e for e in self.entries if keep(e)]
         self._rules = {rule_signature(e): e for e in self.entries}
+        self._changed()
 
 
 # ------------------------------------------------------------------ inspection
@@ -331,6 +344,9 @@ class Line:
     login: str = ""                   # "", "login" or "local"
     transport_input: tuple[str, ...] = ()
     exec_timeout: Optional[tuple[int, int]] = None
+    access_class_in: str = ""         # `access-class ACL in`: who may connect to the line
+    access_class_out: str = ""        # `access-class ACL out` (accepted, not simulated)
+    login_response: Optional[int] = None  # `timeout login response S`; None: IOS's 30 s
     exec_: bool = True                # `no exec`: the line starts no EXEC
     logging_synchronous: bool = False  # log messages reprint the prompt and the typed line
     extra: list[Preserved] = field(default_factory=list)
@@ -355,6 +371,31 @@ class SimpleBlock:
     name: str
     shutdown: bool = False
     extra: list[Preserved] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoginBlock:
+    """`login block-for SECONDS attempts TRIES within WITHIN`."""
+    seconds: int
+    attempts: int
+    within: int
+
+
+@dataclass
+class LoginSettings:
+    """The Login Enhancements (12.3(4)T): the watch for login attacks and its logging."""
+    block_for: Optional[LoginBlock] = None
+    delay: Optional[int] = None       # `login delay S`; None: 1 s once block-for is set
+    quiet_acl: str = ""               # `login quiet-mode access-class`: hosts quiet mode spares
+    on_failure: Optional[int] = None  # `login on-failure log [every N]`: N; None: not logged
+    on_success: Optional[int] = None  # `login on-success log [every N]`
+
+
+@dataclass
+class SshSettings:
+    """`ip ssh time-out` and `ip ssh authentication-retries`, with IOS's defaults."""
+    timeout: int = 120
+    retries: int = 3
 
 
 @dataclass
@@ -423,6 +464,8 @@ class Router:
     logging_monitor_off: bool = False
     logging_hosts: list[str] = field(default_factory=list)
     clock_timezone: Optional[tuple[str, int, int]] = None
+    login: LoginSettings = field(default_factory=LoginSettings)
+    ssh: SshSettings = field(default_factory=SshSettings)
     preserved: list[Preserved] = field(default_factory=list)
     inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp
 

@@ -21,14 +21,22 @@ def type7_decode(encoded: str) -> str:
         data = bytes.fromhex(encoded[2:])
     except ValueError:
         raise BadSecret("Invalid encrypted password") from None
-    return "".join(chr(b ^ ord(_XLAT[(salt + i) % len(_XLAT)])) for i, b in enumerate(data))
+    plain = bytes(b ^ ord(_XLAT[(salt + i) % len(_XLAT)]) for i, b in enumerate(data))
+    return plain.decode("utf-8", "surrogateescape")
+
+
+def _bytes(plain: str) -> bytes:
+    """A password as the router holds it, bytes: UTF-8, and any byte a configuration file or
+    a terminal gave that is not UTF-8 as itself (iosfw.config.loader.decode_config)."""
+    return plain.encode("utf-8", "surrogateescape")
 
 
 def type7_encode(plain: str, salt: int | None = None) -> str:
     """Deterministic unless a salt is given, so that the same config always renders the same."""
+    data = _bytes(plain)
     if salt is None:
-        salt = sum(plain.encode()) % 16
-    body = "".join("%02X" % (ord(c) ^ ord(_XLAT[(salt + i) % len(_XLAT)])) for i, c in enumerate(plain))
+        salt = sum(data) % 16
+    body = "".join("%02X" % (b ^ ord(_XLAT[(salt + i) % len(_XLAT)])) for i, b in enumerate(data))
     return "%02d%s" % (salt, body)
 
 
@@ -42,7 +50,7 @@ def _to64(value: int, length: int) -> str:
 
 def md5_crypt(plain: str, salt: str) -> str:
     """The FreeBSD MD5-crypt that IOS uses for `enable secret 5` ($1$salt$hash)."""
-    pw, salt_b = plain.encode(), salt.encode()[:8]
+    pw, salt_b = _bytes(plain), _bytes(salt)[:8]
     alt = hashlib.md5(pw + salt_b + pw).digest()
     ctx = hashlib.md5(pw + b"$1$" + salt_b)
     for i in range(len(pw), 0, -16):
@@ -65,11 +73,11 @@ def md5_crypt(plain: str, salt: str) -> str:
     encoded = "".join(_to64((f[a] << 16) | (f[b] << 8) | f[c], 4)
                       for a, b, c in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15), (4, 10, 5)))
     encoded += _to64(f[11], 2)
-    return f"$1${salt_b.decode()}${encoded}"
+    return f"$1${salt_b.decode('utf-8', 'surrogateescape')}${encoded}"
 
 
 def type5_hash(plain: str) -> str:
-    salt = "".join(_CRYPT64[b % 64] for b in hashlib.sha1(plain.encode()).digest()[:4])
+    salt = "".join(_CRYPT64[b % 64] for b in hashlib.sha1(_bytes(plain)).digest()[:4])
     return md5_crypt(plain, salt)
 
 

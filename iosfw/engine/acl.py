@@ -230,6 +230,7 @@ class CompiledAcl:
 
     def __init__(self, acl: m.AccessList):
         self.acl = acl
+        self.revision = acl.revision          # the version of the list compiled
         self.rules: list[Rule] = []
         pool: dict = {}
         for entry in acl.entries:

@@ -71,6 +71,12 @@ class _Flow:
 
 
 LOCAL_MAC_PREFIX = 0x0200 << 32   # simulated stations' MACs: 0200.xxxx.xxxx (station_mac)
+def _addressing(r: m.Router) -> tuple:
+    """What of the interfaces the routing table and static NAT are built from."""
+    return tuple((i.name, i.address, tuple(i.secondaries), i.shutdown)
+                 for i in r.interfaces.values())
+
+
 FAST_PROTOCOLS = (6, 17)          # TCP and UDP flows take the fast path
 FLOW_CACHE = 2048                 # flows remembered; the oldest quarter goes when full
 
@@ -102,17 +108,37 @@ class Engine:
         self.acl_log = AclLog(self.alarm)
         self.stats = self.sessions.stats
         self._process, self._fast_switched = self.stats.process, self.stats.fast
+        self.acls: dict[str, CompiledAcl] = {}
+        self._addressing: tuple = ()
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, slot: Optional[str] = None) -> None:
+        """Follow the model after a change; `slot` (the running-config slot a configuration
+        command touched) limits the work to what that command can affect: access lists are
+        compiled again only when they changed, the routing and NAT tables are built again
+        only after a route, NAT or interface command. None: after anything."""
         r = self.router
-        self.acls = {name: CompiledAcl(acl) for name, acl in r.access_lists.items()}
-        self.nat.refresh(r)
-        self.routes: list[RouteEntry] = table(r)
+        self.acls = {name: self._compiled(acl) for name, acl in r.access_lists.items()}
+        addressing = _addressing(r)
+        interface = slot is None or (slot.startswith("interface:") and
+                                     addressing != self._addressing)
+        self._addressing = addressing
+        if interface or slot == "nat":
+            self.nat.refresh(r)
+        if interface or slot in ("route", "ip"):
+            self.routes: list[RouteEntry] = table(r)
         self._route_cache: dict[int, Optional[RouteEntry]] = {}
         self._flows: dict[tuple, _Flow] = {}
         self.sessions.configured(r.inspect)
         self.alarm.set(0.0)         # timers may have changed: look at them on the next packet
+
+    def _compiled(self, acl: m.AccessList) -> CompiledAcl:
+        """The list compiled, again only if it changed since (a configuration command costs
+        what it changes, not what the configuration holds)."""
+        done = self.acls.get(acl.name)
+        if done is not None and done.acl is acl and done.revision == acl.revision:
+            return done
+        return CompiledAcl(acl)
 
     # ------------------------------------------------------------------ timers
     def tick(self, now: float) -> list:

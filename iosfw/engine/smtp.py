@@ -277,6 +277,13 @@ class SmtpInspector:
         return len(self._pending) + len(self._held) + len(self._dheld)
 
     @property
+    def answered(self) -> bool:
+        """Every command forwarded has had its final reply and no byte is held for one: a
+        relay passes a client's half-close on only then, since a server that stops at end of
+        file (aiosmtpd does) would drop what it has not answered yet."""
+        return not self._pending and not self._queue
+
+    @property
     def in_data(self) -> bool:
         return self._data
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -69,12 +70,22 @@ class Choice:
     terminals: tuple = ()  # (terminal, text) pairs to try
 
 
+# The caches are bounded and least-recently-used first out, so that what they keep is what a
+# router's users type again (commands of the same shape), never what one long or unique line
+# brings: a word longer than CACHED_WORD or a line of more than CACHED_WORDS words is read
+# afresh each time (it costs what reading it costs, and keeps nothing).
+RESOLVED_CACHE = 16_384        # (state, word) decisions
+TEMPLATE_CACHE = 4_096         # tree shapes by the line's keywords
+CACHED_WORD = 64
+CACHED_WORDS = 48
+
+
 class WordParser:
     def __init__(self, grammar: Grammar):
         self.g = grammar
         self._info: dict = {}
-        self._resolved: dict = {}
-        self._templates: dict = {}
+        self._resolved: OrderedDict = OrderedDict()
+        self._templates: OrderedDict = OrderedDict()
         self._prefixes = {w.lower()[:n] for words in grammar.keywords.values() for w in words
                           for n in range(1, len(w) + 1)}
 
@@ -97,12 +108,17 @@ class WordParser:
         return cached
 
     def resolve(self, state, word: str) -> Choice:
+        if len(word) > CACHED_WORD:
+            return self._resolve(self.info(state), word)
         key = (state, word)
-        choice = self._resolved.get(key)
+        cache = self._resolved
+        choice = cache.get(key)
         if choice is None:
-            choice = self._resolve(self.info(state), word)
-            if len(self._resolved) < 200_000:
-                self._resolved[key] = choice
+            choice = cache[key] = self._resolve(self.info(state), word)
+            if len(cache) > RESOLVED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
         return choice
 
     @staticmethod
@@ -145,11 +161,14 @@ class WordParser:
         words = split_words(line)
         if not words:
             return None
+        if len(words) > CACHED_WORDS:
+            return self._parse_words(line, start, words)
         prefixes = self._prefixes
         key = (start, tuple(w.text.lower() if w.text.lower() in prefixes else None
                             for w in words))
         candidates = self._templates.get(key)
         if candidates is not None:
+            self._templates.move_to_end(key)
             resolve = self.resolve
             for checks, template in candidates:
                 if all(resolve(state, words[i].text) == choice for i, state, choice in checks):
@@ -162,8 +181,8 @@ class WordParser:
             outcome = _template(tree, {w.start: i for i, w in enumerate(words)}, self.g.values)
         except CommandError as err:
             tree, outcome = None, err
-        if len(self._templates) > 50_000:
-            self._templates.clear()
+        if len(self._templates) >= TEMPLATE_CACHE and key not in self._templates:
+            self._templates.popitem(last=False)
         checks = tuple((i, state, choice) for i, state, choice in trace
                        if choice.kind != "keyword")
         candidates = self._templates.setdefault(key, [])

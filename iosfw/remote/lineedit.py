@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-MAX_LINE = 4096          # characters kept on one line; more are refused (no echo)
+from ..textutil import MAX_LINE  # characters kept on one line; more are refused (no echo)
+
 MAX_PENDING = 256 * 1024  # bytes of type-ahead kept; a flood beyond this is dropped
 
 BS, DEL, CR, LF, NUL = 0x08, 0x7F, 0x0D, 0x0A, 0x00

@@ -1,7 +1,17 @@
 """SSH for the vty lines, on asyncssh: password authentication as the line's `login` says,
-a shell (or one `ssh router command`) on the vty, and the router's host key kept on disk."""
+a shell (or one `ssh router command`) on the vty, and the router's host key kept on disk.
+
+Authentication follows IOS 12.3: password only (no keyboard-interactive, no public keys);
+`ip ssh authentication-retries` failed attempts close the connection; the whole
+authentication must end within `ip ssh time-out` and within the line's login timeout
+(`timeout login response`, 30 s), counted from the TCP connection on the device's clock, so a
+silent connection holds its vty no longer than a silent telnet login does. Failures count
+in the Login Enhancements' watch, and the login delay holds back the answer to a failed
+attempt.
+"""
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -9,11 +19,11 @@ from typing import Optional
 
 import asyncssh
 
-from .vty import Vty, secret_matches, user_login
+from .telnet import linger_zero
+from .vty import Vty, login_timeout, secret_matches, user_login
 
-AUTH_RETRIES = 3        # `ip ssh authentication-retries 3`, IOS's default
-AUTH_TIMEOUT = 120      # `ip ssh time-out 120`, IOS's default (seconds)
 SERVER_VERSION = "Cisco-1.25"   # the software part of the banner IOS sends: SSH-x-Cisco-1.25
+WATCH_STEP = 1.0                # seconds between looks at the device's clock while waiting
 
 
 def host_key_path() -> Path:
@@ -53,20 +63,67 @@ class VtySSHServer(asyncssh.SSHServer):
         self.server = server
         self.number = number
         self.peer = peer
+        self.peer_address = (peer, 0)
+        self.local = ("", 22)
         self.conn = None
         self.failures = 0
         self.user = ""
         self.privileged = False
         self.channel: Optional[VtySSHSession] = None
+        self.deadline: Optional[float] = None   # device uptime authentication must end by
+        self._timer: Optional[asyncio.TimerHandle] = None
+        self.gone = False
 
     @property
     def line(self):
         return self.server.pool.line_config(self.number)
 
+    @property
+    def device(self):
+        return self.server.pool.device
+
+    @property
+    def guard(self):
+        return self.server.pool.guard
+
     def connection_made(self, conn) -> None:
+        """Before the SSH version is sent: a connection the line's access-class or quiet
+        mode refuses is reset, as IOS refuses it; the others get their login timer."""
         self.conn = conn
+        peer = conn.get_extra_info("peername") or (self.peer, 0)
+        self.peer_address = peer[:2]
+        self.local = (conn.get_extra_info("sockname") or self.local)[:2]
+        if not self.server.pool.admits(self.number, self.peer_address, self.local):
+            sock = conn.get_extra_info("socket")
+            if sock is not None:
+                linger_zero(sock)
+            conn.abort()
+            return
+        limits = [self.device.router.ssh.timeout, login_timeout(self.line)]
+        self.deadline = self.device.clock.uptime() + min(s for s in limits if s)
+        self._watch()
+
+    def _watch(self) -> None:
+        """Close a connection still not authenticated at its deadline (asyncssh's own login
+        timer is off: it runs on the wall clock and knows nothing of the configuration)."""
+        self._timer = None
+        left = self.deadline - self.device.clock.uptime()
+        if left <= 0:
+            self.conn.abort()
+            return
+        self._timer = asyncio.get_running_loop().call_later(min(left, WATCH_STEP), self._watch)
+
+    def _stop_watch(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def auth_completed(self) -> None:
+        self._stop_watch()
 
     def connection_lost(self, exc) -> None:
+        self.gone = True
+        self._stop_watch()
         if self.channel is not None and self.channel.vty is not None:
             self.channel.vty.lost()
         self.server.pool.release(self.number)
@@ -79,21 +136,46 @@ class VtySSHServer(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return True
 
-    def validate_password(self, username: str, password: str) -> bool:
+    async def validate_password(self, username: str, password: str) -> bool:
+        guard = self.guard
+        if not guard.admits(self.peer_address, self.local):
+            self._give_up()             # quiet mode began during this authentication
+            return False
+        if self._password_opens(username, password):
+            guard.succeeded(self.user, self.peer_address, self.local)
+            return True
+        self.failures += 1
+        guard.failed(username, self.peer_address, self.local)
+        retries = max(self.device.router.ssh.retries, 1)
+        if self.failures >= retries or not guard.admits(self.peer_address, self.local):
+            self._give_up()
+            return False
+        await self._pause(guard.delay())
+        return False
+
+    def _password_opens(self, username: str, password: str) -> bool:
         line = self.line
         if line.login == "local":
-            user = user_login(self.server.pool.device.router, username, password)
+            user = user_login(self.device.router, username, password)
             if user is not None:
                 self.user, self.privileged = user.name, (user.privilege or 1) >= 15
                 return True
         elif secret_matches(password, line.password):
             self.user = username        # `login` + line password: any name, the line password
             return True
-        self.failures += 1
-        if self.failures >= AUTH_RETRIES and self.conn is not None:
-            self.server.schedule(lambda: self.conn.disconnect(
-                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Authentication failed"))
         return False
+
+    def _give_up(self) -> None:
+        """The connection ends before the client can try again (IOS says nothing more)."""
+        self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                             "Authentication failed")
+
+    async def _pause(self, seconds: float) -> None:
+        """The login delay, on the device's clock."""
+        clock = self.device.clock
+        until = clock.uptime() + seconds
+        while (left := until - clock.uptime()) > 0 and not self.gone:
+            await asyncio.sleep(min(left, WATCH_STEP))
 
     def session_requested(self):
         if self.channel is not None:
@@ -135,7 +217,8 @@ class VtySSHSession(asyncssh.SSHServerSession):
     def session_started(self) -> None:
         owner = self.owner
         server = owner.server
-        self.vty = Vty(server.pool, owner.number, self, owner.peer, "ssh", server.schedule)
+        self.vty = Vty(server.pool, owner.number, self, owner.peer, "ssh", server.schedule,
+                       local=owner.local, peer_port=owner.peer_address[1])
         self.vty.user = owner.user if owner.line.login else ""
         try:
             if self.command is not None:
@@ -185,6 +268,6 @@ class VtySSHSession(asyncssh.SSHServerSession):
 
 def ssh_options(key: asyncssh.SSHKey) -> dict:
     return dict(server_host_keys=[key], line_editor=False, encoding=None,
-                login_timeout=AUTH_TIMEOUT, server_version=SERVER_VERSION,
-                allow_scp=False, agent_forwarding=False, x11_forwarding=False,
-                keepalive_interval=0)
+                login_timeout=None, server_version=SERVER_VERSION, kbdint_auth=False,
+                public_key_auth=False, allow_scp=False, agent_forwarding=False,
+                x11_forwarding=False, keepalive_interval=0)

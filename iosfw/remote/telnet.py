@@ -84,13 +84,26 @@ def escape(data: bytes) -> bytes:
     return data.replace(b"\xff", b"\xff\xff")
 
 
-def refuse(sock: socket.socket) -> None:
-    """Close with a TCP reset, as a router does to a connection it has no line for."""
+def linger_zero(sock) -> None:
+    """Make closing the socket send a TCP reset instead of a FIN."""
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     except OSError:
         pass
+
+
+def refuse(sock: socket.socket) -> None:
+    """Close with a TCP reset, as a router does to a connection it has no line for."""
+    linger_zero(sock)
     sock.close()
+
+
+def reset(transport) -> None:
+    """refuse() for a connection a transport already holds."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        linger_zero(sock)
+    transport.abort()
 
 
 class TelnetProtocol(asyncio.Protocol):
@@ -115,10 +128,14 @@ class TelnetProtocol(asyncio.Protocol):
         from .vty import Vty
 
         self.transport = transport
+        peer = transport.get_extra_info("peername") or ("", 0)
+        local = transport.get_extra_info("sockname") or ("", 0)
+        if not self.server.pool.admits(self.number, peer[:2], local[:2]):
+            reset(transport)        # access-class or quiet mode: refused before any byte
+            return
         transport.set_write_buffer_limits(high=WRITE_HIGH)
-        peer = transport.get_extra_info("peername")
-        self.vty = Vty(self.server.pool, self.number, self, peer[0] if peer else "",
-                       "telnet", self.server.schedule)
+        self.vty = Vty(self.server.pool, self.number, self, peer[0], "telnet",
+                       self.server.schedule, local=local[:2], peer_port=peer[1])
         transport.write(GREETING)
         try:
             self.vty.start_telnet()

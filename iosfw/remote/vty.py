@@ -14,10 +14,14 @@ from ..cli.pager import Pager
 from ..cli.session import Reply, Session, internal_error
 from ..config import model as m
 from ..config.secrets import BadSecret, type5_check, type7_decode
+from .access import Address, acl_permits
 from .lineedit import Event, LineEditor, crlf
+from .login_guard import LoginGuard
 
 DEFAULT_VTYS = 5                 # a 3640 on 12.3 has vty 0 4 unless `line vty 5 n` adds more
-LOGIN_TIMEOUT = 30.0             # seconds IOS waits at `Username:` / `Password:` on a vty
+LOGIN_TIMEOUT = 30               # `timeout login response`: seconds a vty's whole login may take
+LOGIN_TRIES = 3                  # failed attempts after which a vty hangs up
+WELL_KNOWN_PORTS = {"telnet": 23, "ssh": 22}
 DEFAULT_EXEC_TIMEOUT = 600.0     # `exec-timeout 10 0`, IOS's default
 EVENTS_PER_TURN = 32             # commands run before other lines get their turn
 MORE = Pager.PROMPT
@@ -52,6 +56,12 @@ def user_login(router: m.Router, username: str, password: str) -> Optional[m.Use
     return None
 
 
+def login_timeout(line: m.Line) -> int:
+    """Seconds the login may take from the connection's start (`timeout login response`,
+    30 unless the line says otherwise; 0: no limit)."""
+    return LOGIN_TIMEOUT if line.login_response is None else line.login_response
+
+
 # ------------------------------------------------------------------ the line pool
 @dataclass
 class Row:
@@ -73,6 +83,7 @@ class VtyPool:
         self.busy: dict[int, "Vty | None"] = {}   # number -> its Vty (None while reserved)
         self.on_change = on_change
         self.peak = 0                             # most lines ever in use at once
+        self.guard = LoginGuard(device)           # the Login Enhancements' watch (show login)
         device.lines = self
 
     def line_config(self, number: int) -> m.Line:
@@ -90,6 +101,15 @@ class VtyPool:
         """`transport input`: which protocols may start an EXEC on this line."""
         allowed = self.line_config(number).transport_input
         return not allowed or "all" in allowed or protocol in allowed
+
+    def admits(self, number: int, peer: Address, local: Address) -> bool:
+        """Whether a connection from `peer` may have vty `number`: the line's `access-class
+        ACL in` (a list that does not exist permits everything, as on IOS), then quiet
+        mode. IOS asks both when the connection comes in, before any login."""
+        acl = self.line_config(number).access_class_in
+        if acl and not acl_permits(self.device.router, acl, peer, local, otherwise=True):
+            return False
+        return self.guard.admits(peer, local)
 
     @property
     def full(self) -> bool:
@@ -124,9 +144,14 @@ class VtyPool:
         return [v for v in self.busy.values() if v is not None]
 
     def deliver(self) -> None:
-        """Show every waiting line the messages it has not seen yet."""
+        """Show every waiting line the messages it has not seen yet (the login watch's, such
+        as the end of quiet mode, among them: the server calls this once a second); run the
+        commands that waited for the device."""
+        self.guard.tick()
         for vty in self.vtys():
             vty.deliver()
+        for vty in self.vtys():
+            vty.retry()
 
 
 # ------------------------------------------------------------------ one line
@@ -134,11 +159,14 @@ class Vty:
     """One vty line from connect to hang-up: banner, login, EXEC, the pager, timeouts."""
 
     def __init__(self, pool: VtyPool, number: int, link: Link, peer: str, protocol: str,
-                 schedule: Callable[[Callable[[], None]], None]):
+                 schedule: Callable[[Callable[[], None]], None],
+                 local: Optional[Address] = None, peer_port: int = 0):
         self.pool = pool
         self.number = number
         self.link = link
         self.peer = peer
+        self.peer_port = peer_port
+        self.local = local or ("", WELL_KNOWN_PORTS[protocol])   # the router's end
         self.protocol = protocol
         self.schedule = schedule          # run a callable soon on the event loop
         self.user = ""
@@ -148,11 +176,17 @@ class Vty:
         self.last_input = self.started = time.monotonic()
         self.tries = 0
         self.pending_user = ""
+        self.login_deadline: Optional[float] = None   # device uptime the login must end by
+        self.resume_at = 0.0                          # end of the login delay
+        self.resume_state = ""                        # and the prompt that follows it
+        self.busy_at = 0.0                            # last tick the line was still working
         self.ask = None
         self.pager: Optional[Pager] = None
         self.after_pager: Optional[Reply] = None
         self.paused = False
         self._scheduled = False
+        self._retry: Optional[Callable[[], Reply]] = None   # a command that has to wait
+        self._stepping = None               # (next slice, uptime) of a long command
         self._out = bytearray()
         pool.busy[number] = self
 
@@ -177,6 +211,7 @@ class Vty:
             self._banner("login")
             self._write("\n\nUser Access Verification\n\nUsername: ")
             self._enter_state("username")
+            self._start_login_timer()
         elif login:
             if self.line.password is None:
                 self._write("\nPassword required, but none set\n")
@@ -185,6 +220,7 @@ class Vty:
             self._banner("login")
             self._write("\n\nUser Access Verification\n\nPassword: ")
             self._enter_state("password")
+            self._start_login_timer()
         else:
             self._start_exec(privileged=False, newline=True)
         self._flush()
@@ -226,7 +262,7 @@ class Vty:
 
     def _enter_state(self, state: str) -> None:
         self.state = state
-        self.editor.echo = state not in ("password", "secret-ask")
+        self.editor.echo = state not in ("password", "secret-ask", "delay")
         self.editor.commands = state == "exec"
         self.editor.single_key = state == "more"
 
@@ -250,7 +286,7 @@ class Vty:
         up the others: after EVENTS_PER_TURN events the rest waits for the next turn."""
         self._scheduled = False
         handled = 0
-        while self.state != "closed" and not self.paused:
+        while self.state not in ("closed", "busy") and not self.paused:
             echo, event = self.editor.step()
             self._out += echo
             if event is None:
@@ -280,6 +316,20 @@ class Vty:
             self._command(event)
 
     # ------------------------------------------------------------------ login
+    def _clock(self) -> float:
+        return self.pool.device.clock.uptime()
+
+    @property
+    def peer_address(self) -> Address:
+        return (self.peer, self.peer_port)
+
+    def _start_login_timer(self) -> None:
+        """The login timeout counts from the start of the login on the device's clock, as
+        `timeout login response` does: a key now and then does not keep a line at its
+        prompt."""
+        seconds = login_timeout(self.line)
+        self.login_deadline = self._clock() + seconds if seconds else None
+
     def _username(self, event: Event) -> None:
         if event.kind != "line" or not event.text.strip():
             self._write("Username: " if event.kind == "line" else "\nUsername: ")
@@ -292,29 +342,50 @@ class Vty:
         typed = event.text if event.kind == "line" else ""
         if event.kind != "line":
             self._write("\n")
+        guard = self.pool.guard
+        if not guard.admits(self.peer_address, self.local):
+            self.close()            # quiet mode began while this line was at its prompt
+            return
         if self.line.login == "local":
             user = user_login(self.router, self.pending_user, typed)
             if user is not None:
-                self.user = user.name
+                self._logged_in(user.name)
                 self._start_exec(privileged=(user.privilege or 1) >= 15)
                 return
             self.tries += 1
+            guard.failed(self.pending_user, self.peer_address, self.local)
             self._write("\n% Login invalid\n\n")
-            if self.tries >= 3:
-                self.close()
-                return
-            self._write("Username: ")
-            self._enter_state("username")
+            self._again("username", "Username: ")
             return
         if secret_matches(typed, self.line.password):
+            self._logged_in("")
             self._start_exec(privileged=False)
             return
         self.tries += 1
-        if self.tries >= 3:
+        guard.failed("", self.peer_address, self.local)
+        if self.tries >= LOGIN_TRIES:
             self._write("% Bad passwords\n\n")
+        self._again("password", "Password: ")
+
+    def _logged_in(self, user: str) -> None:
+        self.user = user
+        self.login_deadline = None
+        self.pool.guard.succeeded(user, self.peer_address, self.local)
+
+    def _again(self, state: str, prompt: str) -> None:
+        """After a failed attempt: the third one, or quiet mode, hangs up; otherwise the
+        prompt comes back after the login delay (tick() ends it)."""
+        guard = self.pool.guard
+        if self.tries >= LOGIN_TRIES or not guard.admits(self.peer_address, self.local):
             self.close()
             return
-        self._write("Password: ")
+        delay = guard.delay()
+        if delay:
+            self.resume_at, self.resume_state = self._clock() + delay, state
+            self._enter_state("delay")      # what is typed meanwhile is thrown away
+            return
+        self._write(prompt)
+        self._enter_state(state)
 
     # ------------------------------------------------------------------ EXEC
     def _command(self, event: Event) -> None:
@@ -332,8 +403,48 @@ class Vty:
         if event.kind != "line":
             return
         uptime = self._uptime()
-        reply = s.execute(event.text)
+        text = event.text
+        self._run(lambda: s.execute(text, stepwise=True), uptime)
+
+    def _run(self, call: Callable[[], Reply], uptime: float) -> None:
+        """A command: it may have to wait for another line's long command (then it runs when
+        that one is done) or be long itself (then it goes on a slice per loop turn, and this
+        line takes no input meanwhile)."""
+        reply = call()
+        if reply.wait:
+            self._retry = call
+            self._enter_state("busy")
+            return
+        if reply.more is not None:
+            self._stepping = (reply.more, uptime)
+            self._enter_state("busy")
+            self.schedule(self._next_slice)
+            return
         self._after_command(reply, uptime)
+
+    def _next_slice(self) -> None:
+        """Go on with the long command; it runs to its end even if the client has gone."""
+        step, uptime = self._stepping
+        reply = step()
+        if reply.more is not None:
+            self._stepping = (reply.more, uptime)
+            self.schedule(self._next_slice)
+            return
+        self._stepping = None
+        if self.state != "closed":
+            self._enter_state("exec")
+            self._after_command(reply, uptime)
+            self._process()
+        self.pool.deliver()             # the lines that waited for the device go on
+
+    def retry(self) -> None:
+        """The device is free again: run the command that waited."""
+        if self._retry is None or self.state != "busy" or self.pool.device.busy is not None:
+            return
+        call, self._retry = self._retry, None
+        self._enter_state("exec")
+        self._run(call, self._uptime())
+        self._process()
 
     def _answer(self, event: Event) -> None:
         ask, self.ask = self.ask, None
@@ -345,8 +456,8 @@ class Vty:
             return
         uptime = self._uptime()
         self._enter_state("exec")
-        reply = ask.answer(event.text)
-        self._after_command(reply, uptime)
+        text = event.text
+        self._run(lambda: ask.answer(text), uptime)
 
     def _after_command(self, reply: Reply, uptime: float) -> None:
         if self._uptime() < uptime:
@@ -422,20 +533,34 @@ class Vty:
 
     # ------------------------------------------------------------------ timers
     def tick(self, now: float) -> None:
-        """Called about once a second: the login timeout and `exec-timeout`."""
-        if self.state in ("username", "password"):
-            if now - self.last_input > LOGIN_TIMEOUT:
-                word = "Username" if self.state == "username" else "Password"
-                self._write(f"\n% {word}:  timeout expired!\n")
-                self._flush()
-                self.close()
+        """Called about once a second: the login timeout and the login delay (on the device's
+        clock), `exec-timeout` (`now`, the wall clock)."""
+        if self.state in ("username", "password", "delay"):
+            self._login_tick()
             return
         if self.state == "closed" or self.session is None:
             return
+        if self.state == "busy" or self.paused or self.editor.pending:
+            # running a command, working through what was typed, or the client has not taken
+            # the output yet: the EXEC is not waiting for input, so it is not idle (as on IOS)
+            self.busy_at = now
         limit = self.line.exec_timeout
         seconds = DEFAULT_EXEC_TIMEOUT if limit is None else limit[0] * 60 + limit[1]
-        if seconds and now - self.last_input > seconds:
+        if seconds and now - max(self.last_input, self.busy_at) > seconds:
             self.close()
+
+    def _login_tick(self) -> None:
+        clock = self._clock()
+        if self.login_deadline is not None and clock >= self.login_deadline:
+            waiting_for = self.resume_state if self.state == "delay" else self.state
+            word = "Username" if waiting_for == "username" else "Password"
+            self._write(f"\n% {word}:  timeout expired!\n")
+            self._flush()
+            self.close()
+        elif self.state == "delay" and clock >= self.resume_at:
+            self._write("Username: " if self.resume_state == "username" else "Password: ")
+            self._enter_state(self.resume_state)
+            self._flush()
 
     # ------------------------------------------------------------------ output and hang-up
     def _write(self, text: str) -> None:

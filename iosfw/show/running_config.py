@@ -5,12 +5,26 @@ whether or not it has anything to say, so they stay where the seed router has th
 """
 from __future__ import annotations
 
+import itertools
+import string
+from typing import Optional
+
 from ..config import model as m
-from ..config.loader import REJECTED_MARK
 from ..config.names import int_to_ip
 from ..textutil import is_number
 from .acl_text import config_text
 from .inspect import protocol_config_words
+
+REJECTED_MARK = "!% rejected: "
+# banner delimiters when the text holds `^C`: printable, not `^` (`^C...` would read as `^C`)
+_DELIMITERS = "#%&*@$~|+=/\\<>{}[]()`'\"!?.,:;_-" + string.ascii_letters + string.digits
+
+
+def encode_config(text: str) -> bytes:
+    """The bytes of a configuration's text: UTF-8, and the bytes the loader kept as they were
+    (iosfw.config.loader.decode_config reads them with surrogateescape) written back as they
+    were, so a file in another encoding is saved byte for byte."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 class _Writer:
@@ -20,6 +34,9 @@ class _Writer:
         self.pending: dict[str, list[m.Preserved]] = {}
         for p in router.preserved:
             self.pending.setdefault(p.anchor, []).append(p)
+        self.flushed: set[str] = set()
+        self.gap: Optional[str] = None  # the first slot flushed at the current mark
+        self.placed: list[tuple[m.Preserved, str]] = []   # kept lines as written, their gap
 
     def bang(self, count: int = 1) -> None:
         self.out.extend(["!"] * count)
@@ -28,6 +45,7 @@ class _Writer:
         self.out.extend(lines)
         if lines:
             self.mark = len(self.out)
+            self.gap = None
 
     def slot(self, key: str, lines: list[str]) -> None:
         self.emit(lines)
@@ -36,9 +54,13 @@ class _Writer:
     def flush(self, key: str) -> None:
         """Kept lines of a slot go right after the last configuration line written so far,
         before any `!`: where reading the text back would anchor them again."""
+        if self.gap is None and key not in self.flushed:
+            self.gap = key
+        self.flushed.add(key)
         for p in self.pending.pop(key, []):
             self.out.insert(self.mark, preserved_text(p, indent=""))
             self.mark += 1
+            self.placed.append((p, self.gap))
 
     def rest(self) -> None:
         for key in list(self.pending):
@@ -46,10 +68,12 @@ class _Writer:
 
 
 def preserved_text(p: m.Preserved, indent: str) -> str:
+    """A kept line as written out: a rejected one commented, indented inside a block (where
+    a reload keeps it) and at the left margin outside one (indented, a reload would take it
+    for part of the block written before it); an unknown one verbatim."""
     if p.kind == "rejected":
-        lead = " " if p.text.startswith(" ") or indent else ""
-        return f"{lead}{REJECTED_MARK}{p.text.strip()}"
-    return p.text if p.text.startswith(" ") or not indent else indent + p.text
+        return f"{' ' if indent else ''}{REJECTED_MARK}{p.text}".rstrip()
+    return p.text if p.text[:1].isspace() or not indent else indent + p.text
 
 
 def _extra(block) -> list[str]:
@@ -121,14 +145,14 @@ def _interface(intf: m.Interface) -> list[str]:
     out = [head]
     if intf.description:
         out.append(f" description {intf.description}")
+    if intf.address_dynamic:    # before the secondaries, which `ip address dhcp` clears
+        out.append(f" ip address {intf.address_dynamic}")
     for ip, mask in intf.secondaries:
         out.append(f" ip address {int_to_ip(ip)} {int_to_ip(mask)} secondary")
     if intf.address:
         out.append(f" ip address {int_to_ip(intf.address[0])} {int_to_ip(intf.address[1])}")
-    elif intf.address_dynamic:
-        out.append(f" ip address {intf.address_dynamic}")
-    else:
-        out.append(" no ip address")
+    elif not intf.secondaries and not intf.address_dynamic:
+        out.append(" no ip address")    # not after secondaries: it would take them away
     out += _when(intf, _INTERFACE_IP)
     out.extend(_extra(intf))
     out += _when(intf, _INTERFACE_LINK)
@@ -182,32 +206,84 @@ def _nat(r: m.Router) -> list[str]:
     return out
 
 
+def _acl_layout(acl: m.AccessList) -> list[tuple[Optional[m.AclEntry], list[m.Preserved]]]:
+    """The entries in order, each with the kept lines that follow it (first, under None, those
+    before any entry); lines anchored to an entry since removed follow the last one."""
+    kept: dict[str, list[m.Preserved]] = {}
+    for p in acl.extra:
+        kept.setdefault(p.anchor, []).append(p)
+    layout = [(None, kept.pop("seq:", []))]
+    layout += [(e, kept.pop(f"seq:{e.seq}", [])) for e in acl.entries]
+    layout[-1][1].extend(p for rest in kept.values() for p in rest)
+    return layout
+
+
 def _acl_lines(acl: m.AccessList, text) -> list[str]:
     """Entries in order, with the lines kept verbatim in their places among them."""
-    kept: dict[str, list[str]] = {}
-    for p in acl.extra:
-        kept.setdefault(p.anchor, []).append(preserved_text(p, " "))
-    out = kept.pop("seq:", [])
-    for e in acl.entries:
-        out.append(text(e))
-        out.extend(kept.pop(f"seq:{e.seq}", []))
-    for rest in kept.values():
-        out.extend(rest)
+    out = []
+    for entry, kept in _acl_layout(acl):
+        if entry is not None:
+            out.append(text(entry))
+        out.extend(preserved_text(p, " ") for p in kept)
     return out
+
+
+def _numbered_acl(acl: m.AccessList) -> list[str]:
+    """`access-list N ...` lines, as IOS writes a numbered list; the block form of a named list
+    when those cannot carry it (`ip access-list standard 1` made it): a list without entries,
+    which would be gone after a reload, or one with lines kept among its entries, which
+    written at the margin would no longer be the list's."""
+    standard = acl.kind == "standard"
+    if acl.entries and not acl.extra:
+        return [f"access-list {acl.name} {config_text(e, standard)}" for e in acl.entries]
+    return [f"ip access-list {acl.kind} {acl.name}"] + _acl_lines(
+        acl, lambda e: " " + config_text(e, standard))
 
 
 def acl_sort_key(acl: m.AccessList):
     return (0, int(acl.name), "") if acl.numbered and is_number(acl.name) else (1, 0, acl.name)
 
 
+def _login(r: m.Router) -> list[str]:
+    """The Login Enhancements, in the order IOS lists them (block-for first: the others act
+    only once it is set)."""
+    c, out = r.login, []
+    if c.block_for:
+        b = c.block_for
+        out.append(f"login block-for {b.seconds} attempts {b.attempts} within {b.within}")
+    if c.delay is not None:
+        out.append(f"login delay {c.delay}")
+    if c.quiet_acl:
+        out.append(f"login quiet-mode access-class {c.quiet_acl}")
+    for kind, every in (("on-failure", c.on_failure), ("on-success", c.on_success)):
+        if every is not None:
+            out.append(f"login {kind} log" + (f" every {every}" if every > 1 else ""))
+    return out
+
+
+def _ip_ssh(r: m.Router) -> list[str]:
+    d = m.SshSettings()
+    out = []
+    if r.ssh.timeout != d.timeout:
+        out.append(f"ip ssh time-out {r.ssh.timeout}")
+    if r.ssh.retries != d.retries:
+        out.append(f"ip ssh authentication-retries {r.ssh.retries}")
+    return out
+
+
 def _line(line: m.Line) -> list[str]:
     out = [f"line {line.key}"]
+    for attr, direction in (("access_class_in", "in"), ("access_class_out", "out")):
+        if getattr(line, attr):
+            out.append(f" access-class {getattr(line, attr)} {direction}")
     if line.exec_timeout:
         out.append(f" exec-timeout {line.exec_timeout[0]} {line.exec_timeout[1]}")
     if line.password:
         out.append(" " + _secret("password", line.password))
     if line.logging_synchronous:
         out.append(" logging synchronous")
+    if line.login_response is not None:
+        out.append(f" timeout login response {line.login_response}")
     if line.login:
         out.append(" login" if line.login == "login" else " login local")
     elif line.kind == "vty":
@@ -224,10 +300,8 @@ def _line_order(line: m.Line):
     return ({"con": 0, "aux": 2, "vty": 3}.get(line.kind, 1), line.first)
 
 
-def render_lines(r: m.Router) -> list[str]:
-    """The running-config from its first `!` to `end`."""
-    w = _Writer(r)
-    w.bang()
+def _write(w: _Writer, r: m.Router) -> None:
+    w.emit(["!"])       # the first line, before lines kept from the top of a file too
     w.flush("top")
     w.slot("version", [f"version {r.version}"])
     w.slot("service", _services(r))
@@ -295,7 +369,8 @@ def render_lines(r: m.Router) -> list[str]:
         more.append(f"ip domain name {r.ip_domain_name}")
     if r.ip_name_servers:
         more.append("ip name-server " + " ".join(r.ip_name_servers))
-    w.slot("ip", more)
+    w.slot("ip", more + _ip_ssh(r))
+    w.slot("login", _login(r))
     w.bang(2)
     w.slot("inspect", _inspect_globals(r))
     w.bang()
@@ -336,9 +411,7 @@ def render_lines(r: m.Router) -> list[str]:
         w.bang()
     w.slot("logging-hosts", [f"logging {h}" for h in r.logging_hosts])
     for acl in (a for a in acls if a.numbered):
-        block = _acl_lines(acl, lambda e: f"access-list {acl.name} "
-                                          f"{config_text(e, acl.kind == 'standard')}")
-        w.slot(f"acl:{acl.name}", block)
+        w.slot(f"acl:{acl.name}", _numbered_acl(acl))
     w.bang(3)
     if r.control_plane is not None:
         w.slot("control-plane", ["control-plane"] + _extra(r.control_plane))
@@ -350,21 +423,67 @@ def render_lines(r: m.Router) -> list[str]:
     w.flush("voice-port")
     w.bang(6)
     for kind, banner in r.banners.items():
-        w.emit([f"banner {kind} {banner.delimiter}{banner.text}{banner.delimiter}"])
+        delim = banner_delimiter(banner)
+        w.emit([f"banner {kind} {delim}{banner.text}{delim}"])
     w.flush("banner")
     for line in sorted(r.lines.values(), key=_line_order):
         w.slot(f"line:{line.key}", _line(line))
     w.rest()  # lines kept after something since removed: where a reload would put them
     w.bang(2)
     w.out.append("end")
-    return w.out
+
+
+def banner_delimiter(banner: m.Banner) -> str:
+    """`^C`, as IOS shows every banner, unless the text holds it: then a character the text
+    does not hold, so that the banner reads back whole."""
+    if banner.delimiter not in banner.text:
+        return banner.delimiter
+    taken = set(banner.text)
+    return next(c for c in itertools.chain(_DELIMITERS, map(chr, range(0xA1, 0xD800)))
+                if c not in taken and not c.isspace())
+
+
+def settle(r: m.Router) -> None:
+    """Anchors each kept line to the slot running-config shows it after, and orders the kept
+    lines as it shows them: what a reload of the running-config would make of them. After a
+    load, so that saving and loading again gives the same model, not only the same text."""
+    for acl in r.access_lists.values():
+        if acl.extra:
+            layout = _acl_layout(acl)
+            acl.extra = []
+            for entry, kept in layout:
+                for p in kept:
+                    p.anchor = f"seq:{entry.seq}" if entry is not None else "seq:"
+                acl.extra += kept
+    if r.preserved:
+        placed = _written(r).placed
+        for p, gap in placed:
+            p.anchor = gap
+        r.preserved = [p for p, _ in placed]
+
+
+def _written(r: m.Router) -> _Writer:
+    w = _Writer(r)
+    _write(w, r)
+    return w
+
+
+def render_lines(r: m.Router) -> list[str]:
+    """The running-config from its first `!` to `end`."""
+    return _written(r).out
+
+
+def startup_text(r: m.Router) -> str:
+    """What `write memory` saves: the running-config from its first `!` to `end`."""
+    return "\n".join(render_lines(r)) + "\n"
 
 
 def render(r: m.Router) -> str:
-    body = "\n".join(render_lines(r)) + "\n"
-    return f"Building configuration...\n\nCurrent configuration : {len(body.encode())} bytes\n{body}"
+    body = startup_text(r)
+    size = len(encode_config(body))
+    return f"Building configuration...\n\nCurrent configuration : {size} bytes\n{body}"
 
 
 def render_startup(text: str) -> str:
     """`show startup-config` prints the saved file with its size, as NVRAM holds it."""
-    return f"Using {len(text.encode())} out of 129016 bytes\n{text}"
+    return f"Using {len(encode_config(text))} out of 129016 bytes\n{text}"
