@@ -230,11 +230,12 @@ def _acl_lines(acl: m.AccessList, text) -> list[str]:
 
 def _numbered_acl(acl: m.AccessList) -> list[str]:
     """`access-list N ...` lines, as IOS writes a numbered list; the block form of a named list
-    when those cannot carry it (`ip access-list standard 1` made it): a list without entries,
-    which would be gone after a reload, or one with lines kept among its entries, which
-    written at the margin would no longer be the list's."""
+    when those cannot carry it (`ip access-list extended 150` made it): a list without
+    entries, which would be gone after a reload, one with lines kept among its entries, which
+    written at the margin would no longer be the list's, or one with an `evaluate` (a named
+    list's entry only)."""
     standard = acl.kind == "standard"
-    if acl.entries and not acl.extra:
+    if acl.entries and not acl.extra and all(e.action != "evaluate" for e in acl.entries):
         return [f"access-list {acl.name} {config_text(e, standard)}" for e in acl.entries]
     return [f"ip access-list {acl.kind} {acl.name}"] + _acl_lines(
         acl, lambda e: " " + config_text(e, standard))
