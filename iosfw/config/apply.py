@@ -824,16 +824,14 @@ class Configurator:
         return "ip"
 
     def cmd_no_ip_ssh_timeout(self, t, negate):
-        self.router.ssh.timeout = m.SshSettings.timeout
-        return "ip"
+        return self.cmd_ip_ssh_timeout(t, True)
 
     def cmd_ip_ssh_retries(self, t, negate):
         self.router.ssh.retries = m.SshSettings.retries if negate else int(first(t, "SSH_RETRIES"))
         return "ip"
 
     def cmd_no_ip_ssh_retries(self, t, negate):
-        self.router.ssh.retries = m.SshSettings.retries
-        return "ip"
+        return self.cmd_ip_ssh_retries(t, True)
 
     # global: NAT and routes ---------------------------------------------------
     def cmd_nat_static(self, t, negate):
