@@ -1,19 +1,24 @@
 """The router as one box: its configuration, its saved copy, its clock, its forwarding state and
 its log. The console and every vty session share one Device, so what one user configures or
-sends through the router, another sees, and all of them read the same log."""
+sends through the router, another sees, and all of them read the same log.
+
+The engine is built on first use, and imported then too, with the renderers of what it reports:
+a router that only shows its configuration (`iosfw -c "show version"`) never loads the
+forwarding code, the inspectors or their messages."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 from weakref import WeakSet
 
 from .clock import Clock
 from .config import model as m
-from .engine.packet import Packet
-from .engine.pipeline import Engine, Outcome
-from .show import cbac_debug, syslog_text
 from .syslog import Logger
 from .timestamps import prefix
 from .undo import Snapshot
+
+if TYPE_CHECKING:
+    from .engine.packet import Packet
+    from .engine.pipeline import Engine, Outcome
 
 
 class Device:
@@ -26,6 +31,7 @@ class Device:
         self.sessions: WeakSet = WeakSet()  # every line's session (monitoring, show users)
         self.packets = 0                    # packets forwarded since boot (their debug ids)
         self.busy = None                    # the session whose stepped command holds it
+        self.vtys = None                    # its vty lines once a server serves it (VtyPool)
         self._engine: Optional[Engine] = None
 
     # ------------------------------------------------------------------ forwarding state
@@ -33,8 +39,16 @@ class Device:
     def engine(self) -> Engine:
         """Built on first use, rebuilt after configuration changes (sessions survive)."""
         if self._engine is None:
+            from .engine.pipeline import Engine
             self._engine = Engine(self.router)
         return self._engine
+
+    def acl_matches(self, acl: m.AccessList) -> list[int]:
+        """The engine's hits of each entry of `acl` (`show access-lists`); zeros while there
+        is no engine: showing does not build one."""
+        if self._engine is None:
+            return [0] * len(acl.entries)
+        return self._engine.acl_matches(acl)
 
     def configured(self, slot: Optional[str] = None) -> None:
         """A configuration command changed the model (in running-config slot `slot`)."""
@@ -70,6 +84,7 @@ class Device:
         self.packets += 1
         events = outcome.events
         if self.debug:
+            from .show import cbac_debug
             split = cbac_debug.before_packet(outcome)
             self.record(events[:split])
             for line in cbac_debug.packet_lines(outcome, self.packets, self.debug, self.now()):
@@ -99,7 +114,10 @@ class Device:
         self.tick()
 
     # ------------------------------------------------------------------ logging
-    def record(self, events: Iterable) -> None:
+    def record(self, events: list) -> None:
+        if not events:
+            return
+        from .show import syslog_text
         for event in events:
             for line in syslog_text.debug_lines(event, self.debug):
                 self.syslog(line, "debug")
@@ -126,6 +144,9 @@ class Checkpoint:
         self.keeps_engine = engine
         self.engine = device._engine
         self.packets = device.packets
+        # Without the engine's state, still the lists it had compiled, which hold their hit
+        # counters: a list the command deleted or changed comes back with its counts.
+        self.compiled = dict(self.engine.acls) if self.engine is not None and not engine else {}
         stop = (device, device.log, device.store)
         roots = [device.clock, device.debug, *companions]
         if engine:
@@ -143,4 +164,5 @@ class Checkpoint:
         if self.keeps_engine:
             d._engine, d.packets = self.engine, self.packets
         elif d._engine is not None:
+            d._engine.acls = self.compiled
             d._engine.refresh()     # compiled lists and routes follow the restored model

@@ -1,7 +1,9 @@
-"""Shared fixtures for the tests, and the Hypothesis profiles of tests/test_properties.py.
+"""Shared fixtures (built by tests/kit.py) and the one Hypothesis profile of the property tests.
 
 Hypothesis: `ci` (the default) is small and derandomized, so every run tries the same examples
-and a failure reproduces without a database; `dev` searches harder:
+and a failure reproduces without a database; a test that needs more examples asks for a multiple
+of its max_examples, or a count of its own, and inherits the rest. `dev` is the same profile
+searching harder, at random:
     HYPOTHESIS_PROFILE=dev .venv/bin/python -m pytest tests/test_properties.py
 """
 from __future__ import annotations
@@ -14,16 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
+pytest.register_assert_rewrite("kit")   # its asserts explain themselves as a test's do
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REFERENCE = ROOT.parent / "shared" / "reference"
-CORPUS = ROOT.parent / "shared" / "corpus"
+import kit  # noqa: E402
 
 # ------------------------------------------------------------------ Hypothesis
 settings.register_profile(
@@ -37,32 +32,22 @@ settings.register_profile(
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile(
-    "dev",
-    deadline=None,
-    max_examples=1000,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+settings.register_profile("dev", settings.get_profile("ci"), max_examples=1000,
+                          derandomize=False,
+                          database=settings.get_profile("default").database)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 # ------------------------------------------------------------------ the built-in router
-def builtin_config_text() -> str:
-    """The startup-config the built-in 3640-123 boots from."""
-    return builtin_text()
-
-
 @pytest.fixture
 def seed_router():
-    result = load_text(builtin_config_text(), "3640-123.cfg")
-    return result.router
+    return kit.seed_router()
 
 
 @pytest.fixture
 def session(seed_router, tmp_path):
     """Privileged EXEC on the seed router, saving to tmp_path/startup-config."""
-    return Session(Device(seed_router, StartupStore(tmp_path / "startup-config"), Clock()),
-                   privileged=True)
+    return kit.session(on=kit.device(seed_router, tmp_path))
 
 
 @pytest.fixture
@@ -80,7 +65,7 @@ def iosfw(tmp_path):
             module: bool = False) -> subprocess.CompletedProcess:
         text = input if input is not None else stdin
         argv = [sys.executable, "-m", "iosfw"] if module else command
-        proc = subprocess.run(argv + list(args), cwd=ROOT, env=env,
+        proc = subprocess.run(argv + list(args), cwd=kit.ROOT, env=env,
                               input=text if text is not None else "",
                               capture_output=True, text=True, timeout=60)
         assert "Traceback (most recent call last)" not in proc.stderr, proc.stderr

@@ -5,10 +5,11 @@ internal error, no line is left stuck (each answers `show clock` at its prompt a
 and the device stays one router for all of them."""
 from __future__ import annotations
 
-from helpers import privileged_vty, seed_session
+import kit
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from kit import privileged_vty
 
 from iosfw.remote.vty import VtyPool
 from iosfw.textutil import MAX_LINE
@@ -41,7 +42,7 @@ def lines():
 class Attacker(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
-        self.console = seed_session(self._tmp())
+        self.console = kit.session(self._tmp())
         self.pool = VtyPool(self.console.device)
         self.vtys = [privileged_vty(self.pool) for _ in range(2)]
         self.errors: list[str] = []
@@ -101,4 +102,4 @@ class Attacker(RuleBasedStateMachine):
 
 
 TestAttacker = Attacker.TestCase
-TestAttacker.settings = settings(max_examples=100, stateful_step_count=25, deadline=None)
+TestAttacker.settings = settings(max_examples=100, stateful_step_count=25)

@@ -3,14 +3,15 @@ train; docs/formats.md names each source): the 12.3T `show version` banner, the 
 3640, logging levels by number, where asynchronous messages appear, `show logging`."""
 from __future__ import annotations
 
-from helpers import configure, privileged_vty, seed_session
+import kit
+from kit import configure, privileged_vty
 
 INVALID = "% Invalid input detected at '^' marker."
 
 
 # ------------------------------------------------------------------ show version
 def test_show_version_prints_the_new_banner_of_12_3_4_t(tmp_path):
-    lines = seed_session(tmp_path).execute("show version").output.splitlines()
+    lines = kit.session(tmp_path).execute("show version").output.splitlines()
     assert lines[:4] == [
         "Cisco IOS Software, 3600 Software (C3640-IK9O3S-M), Version 12.3(4)T, RELEASE SOFTWARE "
         "(fc1)",
@@ -24,7 +25,7 @@ def test_show_version_prints_the_new_banner_of_12_3_4_t(tmp_path):
 
 
 def test_show_version_counts_the_ports_of_the_chassis_not_of_the_configuration(tmp_path):
-    s = seed_session(tmp_path, "interface Loopback0", "interface Ethernet2/0.5")
+    s = kit.session(tmp_path, "interface Loopback0", "interface Ethernet2/0.5")
     lines = s.execute("show version").output.splitlines()
     assert ["2 Ethernet interfaces", "1 Serial interface", "1 Channelized T1/PRI port",
             "4 Voice FXS interfaces"] == lines[lines.index("TN3270 Emulation software.") + 1:
@@ -34,7 +35,7 @@ def test_show_version_counts_the_ports_of_the_chassis_not_of_the_configuration(t
 
 # ------------------------------------------------------------------ the chassis
 def test_a_port_beyond_the_four_slots_of_a_3640_is_refused_at_its_number(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("configure terminal")
     reply = s.execute("interface Ethernet9/9")
     assert reply.error
@@ -44,7 +45,7 @@ def test_a_port_beyond_the_four_slots_of_a_3640_is_refused_at_its_number(tmp_pat
 
 
 def test_a_port_the_network_modules_do_not_have_is_not_created(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("configure terminal")
     for typed, column in (("interface Ethernet0/0", 18), ("interface ethernet 2/2", 19),
                           ("interface Serial2/1", 16), ("interface FastEthernet2/0", 22)):
@@ -57,7 +58,7 @@ def test_a_port_the_network_modules_do_not_have_is_not_created(tmp_path):
 
 
 def test_logical_interfaces_and_subinterfaces_of_real_ports_are_created(tmp_path):
-    s = seed_session(tmp_path, "interface Loopback0", "ip address 192.0.2.1 255.255.255.255",
+    s = kit.session(tmp_path, "interface Loopback0", "ip address 192.0.2.1 255.255.255.255",
                      "interface Ethernet2/0.5", "interface Tunnel1")
     shown = s.execute("show running-config").output
     assert "interface Loopback0\n" in shown and "interface Ethernet2/0.5\n" in shown
@@ -65,10 +66,8 @@ def test_logical_interfaces_and_subinterfaces_of_real_ports_are_created(tmp_path
 
 
 def test_a_config_for_missing_hardware_boots_without_those_ports(tmp_path):
-    from iosfw.config.loader import load_text
-
-    result = load_text("hostname R1\ninterface Ethernet0/0\n ip address 10.0.0.1 255.0.0.0\n"
-                       "interface Ethernet7/0\n ip address 10.1.0.1 255.255.0.0\n", "r1.cfg")
+    result = kit.load("hostname R1\ninterface Ethernet0/0\n ip address 10.0.0.1 255.0.0.0\n"
+                      "interface Ethernet7/0\n ip address 10.1.0.1 255.255.0.0\n", "r1.cfg")
     assert sorted(result.router.interfaces) == ["Ethernet0/0"]
     assert [d.format() for d in result.diagnostics if d.line == 4] == [
         "r1.cfg:4:19: error: % Invalid input detected at '^' marker.\n"
@@ -77,7 +76,7 @@ def test_a_config_for_missing_hardware_boots_without_those_ports(tmp_path):
 
 
 def test_a_reload_keeps_the_chassis_and_refuses_ports_it_lacks(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     text = s.execute("show running-config").output.split("\n", 3)[3]
     s.store.write(text.replace("interface Serial2/0\n", "interface Serial3/0\n"))
     reply = s.execute("reload").ask.answer("no").ask.answer("")
@@ -89,7 +88,7 @@ def test_a_reload_keeps_the_chassis_and_refuses_ports_it_lacks(tmp_path):
 
 # ------------------------------------------------------------------ show logging
 def test_show_logging_wraps_its_first_line_and_keeps_the_blank_line_of_spaces(tmp_path):
-    lines = seed_session(tmp_path).execute("show logging").output.split("\n")
+    lines = kit.session(tmp_path).execute("show logging").output.split("\n")
     assert lines[:2] == [
         "Syslog logging: enabled (0 messages dropped, 0 messages rate-limited,",
         "                0 flushes, 0 overruns, xml disabled, filtering disabled)"]
@@ -98,11 +97,9 @@ def test_show_logging_wraps_its_first_line_and_keeps_the_blank_line_of_spaces(tm
 
 
 def test_monitor_logging_counts_only_messages_that_reached_a_monitoring_terminal(tmp_path):
-    from iosfw.cli.session import Session
-
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s)
-    vty = Session(s.device, privileged=True, line_name="vty0", peer="192.0.2.9")
+    vty = kit.session(on=s.device, line="vty0", peer="192.0.2.9")
     configure(s)
     vty.execute("terminal monitor")
     configure(s)
@@ -134,7 +131,7 @@ def test_logging_synchronous_reprints_the_prompt_after_a_message(iosfw):
 
 
 def test_logging_synchronous_is_a_line_setting_written_after_the_password(tmp_path):
-    s = seed_session(tmp_path, "line vty 0 4", "logging synchronous")
+    s = kit.session(tmp_path, "line vty 0 4", "logging synchronous")
     shown = s.execute("show running-config").output
     assert "line vty 0 4\n password 7 121A0C0411045D5679\n logging synchronous\n login\n" in shown
     configure(s, "line vty 0 4", "no logging synchronous")
@@ -149,7 +146,7 @@ def _vtys(s):
 
 
 def test_a_monitoring_vty_is_shown_another_lines_message_when_it_happens(tmp_path):
-    (watcher, seen), (worker, _) = _vtys(seed_session(tmp_path))
+    (watcher, seen), (worker, _) = _vtys(kit.session(tmp_path))
     watcher.data_received(b"terminal monitor\r")
     watcher.data_received(b"sh")                       # typed, not yet sent
     seen.take()
@@ -159,7 +156,7 @@ def test_a_monitoring_vty_is_shown_another_lines_message_when_it_happens(tmp_pat
 
 
 def test_logging_synchronous_on_a_vty_reprints_the_prompt_and_what_was_typed(tmp_path):
-    s = seed_session(tmp_path, "line vty 0 4", "logging synchronous")
+    s = kit.session(tmp_path, "line vty 0 4", "logging synchronous")
     (watcher, seen), (worker, _) = _vtys(s)
     watcher.data_received(b"terminal monitor\r")
     watcher.data_received(b"sh")

@@ -1,8 +1,8 @@
 """`debug ip inspect` beyond smtp: each flag's answers, `show debugging`, `undebug`, `?`, Tab and
 abbreviations; and the `CBAC …` lines each flag prints for simulated traffic on the seed router
 (docs/formats.md), compared to the character."""
+import kit
 import pytest
-from helpers import seed_session
 
 from iosfw.show import cbac_debug, smtp_debug
 
@@ -43,7 +43,7 @@ def web_session(s) -> list[str]:
 # ------------------------------------------------------------------ on, off, listed
 @pytest.mark.parametrize("flag", FLAGS)
 def test_each_flag_turns_on_is_listed_and_turns_off(tmp_path, flag):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute(f"debug ip inspect {flag}").output == FLAGS[flag] + " on\n"
     assert s.execute("show debugging").output == f"INSPECT:\n  {FLAGS[flag]} on\n"
     assert s.execute(f"undebug ip inspect {flag}").output == FLAGS[flag] + " off\n"
@@ -59,7 +59,7 @@ def test_the_smtp_answers_are_still_the_documents():
 
 
 def test_show_debugging_lists_the_flags_in_a_fixed_order_and_undebug_all_clears(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     for flag in ("http", "tcp", "object-deletion", "timers", "object-creation"):
         s.execute(f"debug ip inspect {flag}")
     assert s.execute("show debugging").output == (
@@ -77,7 +77,7 @@ def test_show_debugging_lists_the_flags_in_a_fixed_order_and_undebug_all_clears(
 
 
 def test_help_after_debug_ip_inspect_lists_every_flag(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     listing = (
         "  cuseeme          CUSeeMe Inspection\n"
         "  detailed         Inspection Detailed Debugs\n"
@@ -113,7 +113,7 @@ def test_help_after_debug_ip_inspect_lists_every_flag(tmp_path):
 
 
 def test_abbreviations_and_tab(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute("deb ip insp obj")
     assert reply.error and reply.output == '% Ambiguous command:  "deb ip insp obj"\n'
     assert s.execute("deb ip insp object-c").output == \
@@ -131,13 +131,13 @@ def test_abbreviations_and_tab(tmp_path):
 
 
 def test_function_trace_is_not_offered(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("debug ip inspect function-trace").error
 
 
 # ------------------------------------------------------------------ the lines, one flag each
 def test_object_creation_names_both_views_of_the_flow(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect object-creation")
     # inside to outside: the alternative view is the translated source
     assert web_session(s) == [
@@ -152,13 +152,13 @@ def test_object_creation_names_both_views_of_the_flow(tmp_path):
 
 
 def test_object_deletion_when_the_session_goes(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect object-deletion")
     assert web_session(s) == ["*Mar  1 00:00:05.000: CBAC OBJ_DELETE: delete sis 6155930C"]
 
 
 def test_tcp_lines_with_synthesized_sequence_numbers(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect tcp")
     ends_out = "(10.10.10.5:1040) => (198.51.100.80:80)"
     ends_in = "(10.10.10.5:1040) <= (198.51.100.80:80)"
@@ -182,7 +182,7 @@ def test_tcp_lines_with_synthesized_sequence_numbers(tmp_path):
 
 
 def test_timers_start_with_the_timeout_that_applies_and_stop_with_the_session(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect timers")
     start = T + "CBAC Timer Start: sis 6155930C Timer: 61559340 Time: "
     assert web_session(s) == [
@@ -199,7 +199,7 @@ def test_timers_start_with_the_timeout_that_applies_and_stop_with_the_session(tm
 
 
 def test_udp_and_icmp_lines_and_their_timers(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     for flag in ("udp", "icmp", "timers"):
         s.execute(f"debug ip inspect {flag}")
     assert cbac(s.execute("simulate udp 10.10.10.5 1053 198.51.100.9 5000 bytes 40").output) == [
@@ -220,7 +220,7 @@ def test_udp_and_icmp_lines_and_their_timers(tmp_path):
 
 
 def test_dns_is_udp_to_port_53_with_the_dns_timeout(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect dns")
     s.execute("debug ip inspect timers")
     assert cbac(s.execute("simulate udp 10.10.10.5 1053 198.51.100.53 53 bytes 40").output) == [
@@ -230,7 +230,7 @@ def test_dns_is_udp_to_port_53_with_the_dns_timeout(tmp_path):
 
 
 def test_an_application_flag_reports_each_packet_with_bytes_of_its_sessions(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect http")
     assert web_session(s) == [T + "CBAC sis 6155930C http L7 inspect result: PASS packet"] * 2
     s.execute("undebug all")
@@ -245,7 +245,7 @@ def test_an_application_flag_reports_each_packet_with_bytes_of_its_sessions(tmp_
 
 
 def test_events_say_why_a_session_went(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect events")
     assert web_session(s) == [
         ("*Mar  1 00:00:05.000: CBAC EVENT: sis 6155930C (10.10.10.5:1040)=>(198.51.100.80:80) "
@@ -265,7 +265,7 @@ def test_events_say_why_a_session_went(tmp_path):
 
 
 def test_events_of_the_thresholds_in_order_with_the_log(tmp_path):
-    s = seed_session(tmp_path, "ip inspect tcp max-incomplete host 2 block-time 1")
+    s = kit.session(tmp_path, "ip inspect tcp max-incomplete host 2 block-time 1")
     s.execute("debug ip inspect events")
     s.execute("debug ip inspect object-deletion")
     out = s.execute("simulate flood tcp 192.0.2.66 172.22.1.110 25 count 4 rate 10").output
@@ -293,7 +293,7 @@ def test_events_of_the_thresholds_in_order_with_the_log(tmp_path):
 
 
 def test_events_of_aggressive_mode(tmp_path):
-    s = seed_session(tmp_path, "ip inspect max-incomplete high 2",
+    s = kit.session(tmp_path, "ip inspect max-incomplete high 2",
                      "ip inspect max-incomplete low 1")
     s.execute("debug ip inspect events")
     out = s.execute("simulate flood tcp 192.0.2.66 172.22.1.110 25 count 4 rate 10").output
@@ -306,7 +306,7 @@ def test_events_of_aggressive_mode(tmp_path):
 
 
 def test_detailed_tells_the_path_of_each_packet_cbac_sees(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("debug ip inspect detailed")
     assert cbac(s.execute(f"simulate tcp {MAIL} syn").output) == [
         T + "CBAC pak 63C41E38 arrives on Ethernet2/0: tcp 192.0.2.7:40000 -> 172.22.1.110:25 S,"
@@ -325,7 +325,7 @@ def test_detailed_tells_the_path_of_each_packet_cbac_sees(tmp_path):
 
 
 def test_all_on_one_packet_in_order(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     for flag in ("object-creation", "timers", "tcp", "detailed"):
         s.execute(f"debug ip inspect {flag}")
     lines = [line[len(T):] for line in cbac(s.execute(f"simulate tcp {WEB} syn").output)]
@@ -342,7 +342,7 @@ def test_all_on_one_packet_in_order(tmp_path):
 
 
 def test_lines_follow_service_timestamps_debug_and_nothing_without_a_flag(tmp_path):
-    s = seed_session(tmp_path, "service timestamps debug uptime")
+    s = kit.session(tmp_path, "service timestamps debug uptime")
     assert cbac(s.execute(f"simulate connect tcp {WEB}").output) == []
     s.execute("debug ip inspect object-deletion")
     s.execute("simulate clock advance 100")
@@ -351,9 +351,8 @@ def test_lines_follow_service_timestamps_debug_and_nothing_without_a_flag(tmp_pa
 
 
 def test_a_vty_sees_the_lines_only_after_terminal_monitor(tmp_path):
-    from iosfw.cli.session import Session
-    console = seed_session(tmp_path)
-    vty = Session(console.device, privileged=True, line_name="vty0")
+    console = kit.session(tmp_path)
+    vty = kit.session(on=console.device, line="vty0")
     console.execute("debug ip inspect tcp")
     assert cbac(vty.execute(f"simulate tcp {WEB} syn").output) == []
     vty.execute("terminal monitor")

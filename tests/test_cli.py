@@ -12,9 +12,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import GOLDEN
+from kit import golden
 
-SEED_ALL = (GOLDEN / "seed-show-ip-inspect-all.txt").read_text(encoding="utf-8")
+SEED_ALL = golden("seed-show-ip-inspect-all.txt")
 ACCESS_LISTS = "Extended IP access list 101\n    10 permit tcp any host 172.22.1.110 eq smtp\n"
 INVALID = "% Invalid input detected at '^' marker."
 PROMPT = "3640-123#"

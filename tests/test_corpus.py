@@ -12,14 +12,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import kit
 import pytest
-from conftest import CORPUS
+from kit import CORPUS
 
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore
-from iosfw.clock import Clock
-from iosfw.config.loader import load_file, load_text, read_config_file
-from iosfw.device import Device
+from iosfw.config.loader import load_file, read_config_file
 from iosfw.show import inspect
 from iosfw.show.running_config import render, render_lines
 
@@ -253,7 +250,7 @@ def normalised_counts(pairs) -> Counter:
 
 
 def shown_defaults() -> set[str]:
-    empty = render_lines(load_text("", "empty").router)
+    empty = render_lines(kit.load("", "empty").router)
     return {" ".join(line.split()) for line in empty if not line.startswith("!")} \
         | SHOWN_DEFAULTS_EXTRA
 
@@ -287,7 +284,7 @@ def test_each_diagnostic_quotes_the_line_it_names(corpus_path):
 ])
 def test_show_commands_answer_on_every_corpus_router(corpus_path, command, tmp_path):
     router = load_file(corpus_path).router
-    session = Session(Device(router, StartupStore(tmp_path / "startup-config"), Clock()), privileged=True)
+    session = kit.session(tmp_path, router=router)
     reply = session.execute(command)
     assert not reply.error, reply.output
 
@@ -371,7 +368,7 @@ def test_access_list_lines_keep_their_order(corpus_path):
 def test_reloading_running_config_gives_the_same_running_config(corpus_path):
     first = load_file(corpus_path)
     lines = render_lines(first.router)
-    again = load_text("\n".join(lines) + "\n", "reloaded")
+    again = kit.load("\n".join(lines) + "\n", "reloaded")
     assert render_lines(again.router) == lines
 
 
@@ -379,7 +376,7 @@ def test_reloading_running_config_reports_each_kept_line_again(corpus_path):
     """Unknown lines warn again as unknown; each rejected line comes back as a marked comment,
     kept and reported as kept, not applied again."""
     first = load_file(corpus_path)
-    again = load_text("\n".join(render_lines(first.router)) + "\n", "reloaded")
+    again = kit.load("\n".join(render_lines(first.router)) + "\n", "reloaded")
     kinds = lambda diags: Counter((d.severity, d.message) for d in diags)  # noqa: E731
     before, after = kinds(first.diagnostics), kinds(again.diagnostics)
     rejected = sum(n for (severity, _), n in before.items() if severity == "error")
@@ -465,8 +462,8 @@ def indented(text: str) -> str:
 
 def test_margrave_example1_unindented_interface_lines_configure_the_interfaces():
     text = read_config_file(corpus_file("margrave-example1.txt"))
-    flat = load_text(text, "flat")
-    tidy = load_text(indented(text), "tidy")
+    flat = kit.load(text, "flat")
+    tidy = kit.load(indented(text), "tidy")
     assert flat.router.interfaces == tidy.router.interfaces
     assert render_lines(flat.router) == render_lines(tidy.router)
     assert [(d.line, d.severity, d.message) for d in flat.diagnostics] == \

@@ -1,7 +1,7 @@
 """The CBAC session table: which flows a rule inspects, TCP/UDP/ICMP states, timers."""
+import kit
 import pytest
 
-from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
 from iosfw.engine.cbac import CLOSING, OPEN, OPENING, SessionTable, flow_keys
 from iosfw.engine.packet import ACK, FIN, RST, SYN, Packet
@@ -21,7 +21,7 @@ def tcp(flags, back=False, length=40, sport=40000, dport=25):
 
 
 def table_and_rules(config: str):
-    router = load_text(config).router
+    router = kit.router(config)
     return SessionTable(router.inspect), router.inspect_rules
 
 

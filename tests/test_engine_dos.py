@@ -1,11 +1,9 @@
 """CBAC's denial-of-service thresholds on the seed router: the max-incomplete and one-minute
 alerts (%FW-4-ALERT_ON / ALERT_OFF) with aggressive deletion of the oldest half-open session,
 and the per-host limit (%FW-4-HOST_TCP_ALERT_ON, %FW-2-BLOCK_HOST, %FW-4-UNBLOCK_HOST)."""
+import kit
 import pytest
-from helpers import seed_session
 
-from iosfw.cli.startup import builtin_text
-from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
 from iosfw.engine import events as ev
 from iosfw.engine.packet import ACK, SYN, Packet
@@ -17,9 +15,7 @@ OUTSIDE = "Ethernet2/0"
 
 
 def engine_with(*lines: str) -> Engine:
-    text = builtin_text()
-    cut = text.rindex("\nend")
-    return Engine(load_text(text[:cut] + "\n" + "\n".join(lines) + text[cut:]).router)
+    return kit.engine(kit.router(kit.seed_with(*lines)))
 
 
 def syn(sport: int, src: int = ATTACKER) -> Packet:
@@ -33,7 +29,7 @@ LAB = ("ip inspect max-incomplete high 40", "ip inspect max-incomplete low 20",
 
 # ------------------------------------------------------------------ max-incomplete
 def test_alert_on_then_off_with_exact_messages_and_times(tmp_path):
-    s = seed_session(tmp_path, *LAB)
+    s = kit.session(tmp_path, *LAB)
     out = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 45 rate 20").output
     assert out == (
         "flood: 45 SYN to 172.22.1.110:25 from 203.0.113.99 at 20/s over 2.200 s: "
@@ -54,7 +50,7 @@ def test_alert_on_then_off_with_exact_messages_and_times(tmp_path):
 
 
 def test_aggressive_mode_deletes_the_oldest_half_open_session_for_each_new_one(tmp_path):
-    s = seed_session(tmp_path, *LAB)
+    s = kit.session(tmp_path, *LAB)
     s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 41 rate 20")
     half_open = s.engine.sessions.half_open
     assert len(half_open) == 41 and s.engine.dos.aggressive
@@ -111,7 +107,7 @@ def test_max_incomplete_alone_counts_half_open_sessions_not_established_ones():
 
 # ------------------------------------------------------------------ one-minute rate
 def test_the_one_minute_rate_alone_turns_the_alert_on_and_off(tmp_path):
-    s = seed_session(tmp_path, "ip inspect max-incomplete high 500",
+    s = kit.session(tmp_path, "ip inspect max-incomplete high 500",
                      "ip inspect max-incomplete low 400", "ip inspect one-minute high 30",
                      "ip inspect one-minute low 20")
     out = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 30 rate 10").output
@@ -148,7 +144,7 @@ def test_the_one_minute_rate_counts_connections_that_completed():
 
 # ------------------------------------------------------------------ per host
 def test_host_limit_with_block_time_zero_deletes_the_oldest_to_that_host(tmp_path):
-    s = seed_session(tmp_path, "ip inspect tcp max-incomplete host 3 block-time 0")
+    s = kit.session(tmp_path, "ip inspect tcp max-incomplete host 3 block-time 0")
     out = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 5 rate 10").output
     assert out == (
         "flood: 5 SYN to 172.22.1.110:25 from 203.0.113.99 at 10/s over 0.400 s: "
@@ -183,7 +179,7 @@ def test_host_limit_counts_per_host():
 
 
 def test_host_limit_with_a_block_time_blocks_then_unblocks(tmp_path):
-    s = seed_session(tmp_path, "ip inspect tcp max-incomplete host 20 block-time 1")
+    s = kit.session(tmp_path, "ip inspect tcp max-incomplete host 20 block-time 1")
     out = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 30 rate 50").output
     assert out == (
         "flood: 30 SYN to 172.22.1.110:25 from 203.0.113.99 at 50/s over 0.580 s: "
@@ -214,7 +210,7 @@ def test_host_limit_with_a_block_time_blocks_then_unblocks(tmp_path):
 
 
 def test_a_block_of_several_minutes_says_minutes_and_lasts_that_long(tmp_path):
-    s = seed_session(tmp_path, "ip inspect tcp max-incomplete host 2 block-time 3")
+    s = kit.session(tmp_path, "ip inspect tcp max-incomplete host 2 block-time 3")
     out = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 3 rate 1").output
     assert ("*Mar  1 00:00:02.000: %FW-2-BLOCK_HOST: Blocking new TCP connections to host "
             "10.10.10.2 for 3 minutes (half-open count 2 exceeded).\n") in out

@@ -4,14 +4,11 @@ it stops and the virtual clock passes the longest timeout, every timer-driven ta
 sessions, half-open indexes, dynamic and extended NAT entries, the DoS state and the ACL log.
 Only the static translations remain and nothing is pending. And at any moment, nothing overdue
 survives a tick."""
+import kit
 from hypothesis import given, note
 from hypothesis import strategies as st
 
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
 from iosfw.config.names import int_to_ip, ip_to_int
-from iosfw.device import Device
 from iosfw.engine.packet import ACK, FIN, PSH, RST, SYN, TCP, UDP, Packet
 from iosfw.engine.pipeline import Engine
 
@@ -61,14 +58,14 @@ GAP = st.one_of(st.just(0.0), st.floats(0.0, 5.0), st.sampled_from([29.0, 30.0, 
 
 
 def router(variant):
-    text = builtin_text()
-    cut = text.rindex("\nend")
+    if variant is None:
+        return kit.seed_router()
     if variant == "pool":
         extra = EXTRAS.replace("ip nat inside source list 1 interface Ethernet2/0 overload\n",
                                POOL)
     else:
-        extra = "" if variant is None else EXTRAS + variant + "\n"
-    return load_text(text[:cut] + extra + text[cut:]).router
+        extra = EXTRAS + variant
+    return kit.router(kit.seed_with(extra))
 
 
 def packets_of(step, sent: list) -> list:
@@ -135,7 +132,7 @@ def assert_all_gone(engine: Engine, now: float) -> None:
 
 @given(variant=VARIANT, steps=st.lists(st.tuples(GAP, STEP), max_size=40))
 def test_everything_expires_through_the_engine(variant, steps):
-    engine = Engine(router(variant))
+    engine = kit.engine(router(variant))
     now, sent = 0.0, []
     for gap, step in steps:
         if gap:
@@ -154,8 +151,8 @@ def test_everything_expires_through_the_engine(variant, steps):
 
 
 @given(variant=VARIANT, steps=st.lists(st.tuples(GAP, STEP), max_size=30))
-def test_everything_expires_on_the_devices_clock(variant, steps, tmp_path_factory):
-    device = Device(router(variant), StartupStore(tmp_path_factory.mktemp("nv") / "s"), Clock())
+def test_everything_expires_on_the_devices_clock(variant, steps):
+    device = kit.device(router(variant))
     sent = []
     for gap, step in steps:
         device.advance(gap)

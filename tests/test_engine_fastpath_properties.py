@@ -2,6 +2,7 @@
 traffic through two engines, one with the flow cache and one without, gives the same outcomes
 (forwarded or not, where, the packet as it leaves, the steps, the session, the log events) and
 leaves the same sessions and translations behind."""
+import kit
 from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_expiry_properties import (
@@ -80,7 +81,7 @@ INSIDE, OUTSIDE = "Ethernet2/1", "Ethernet2/0"
        steps=st.lists(st.tuples(GAP, st.one_of(STEP, CONVERSATION)), max_size=40),
        repeat=st.integers(1, 4))
 def test_the_fast_path_gives_what_the_full_path_gives(variant, steps, repeat):
-    fast, slow = Engine(router(variant)), SlowEngine(router(variant))
+    fast, slow = kit.engine(router(variant)), SlowEngine(router(variant))
     now, sent = 0.0, []
     for gap, step in steps:
         now += gap

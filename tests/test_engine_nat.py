@@ -1,6 +1,6 @@
 """Static NAT in the packet path: the seed's mail server and port statics."""
-from iosfw.cli.startup import builtin_text
-from iosfw.config.loader import load_text
+import kit
+
 from iosfw.config.names import ip_to_int
 from iosfw.engine.nat import StaticNat
 
@@ -8,24 +8,24 @@ TCP, UDP = 6, 17
 
 
 def nat_of(text: str) -> StaticNat:
-    return StaticNat(load_text(text).router)
+    return StaticNat(kit.router(text))
 
 
 def test_seed_mail_server_global_address_reaches_the_inside_server():
-    nat = StaticNat(load_text(builtin_text()).router)
+    nat = StaticNat(kit.seed_router())
     ip, port, t = nat.to_inside(TCP, ip_to_int("172.22.1.110"), 25)
     assert (ip, port) == (ip_to_int("10.10.10.2"), 25)
     assert t is not None and t.protocol == 0
 
 
 def test_seed_inside_server_leaves_with_its_global_address():
-    nat = StaticNat(load_text(builtin_text()).router)
+    nat = StaticNat(kit.seed_router())
     ip, port, _ = nat.to_outside(TCP, ip_to_int("10.10.10.2"), 25)
     assert (ip, port) == (ip_to_int("172.22.1.110"), 25)
 
 
 def test_addresses_without_an_entry_are_left_alone():
-    nat = StaticNat(load_text(builtin_text()).router)
+    nat = StaticNat(kit.seed_router())
     assert nat.to_inside(UDP, ip_to_int("172.22.1.16"), 53) == (ip_to_int("172.22.1.16"), 53, None)
     assert nat.to_outside(TCP, ip_to_int("10.10.10.9"), 1025)[2] is None
 

@@ -2,16 +2,13 @@
 pool leases and exhaustion, outside-initiated traffic to a leased address, every
 `ip nat translation` timeout, the hit/miss/expired counters, `clear ip nat translation *`, and
 the `show ip nat` texts."""
+import kit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
-from iosfw.device import Device
 from iosfw.engine.nattable import PORT_GROUPS, PortPool, port_group
 from iosfw.engine.packet import ACK, FIN, ICMP, RST, SYN, TCP, UDP, Packet
 from iosfw.engine.pipeline import Engine
@@ -38,21 +35,14 @@ POOL = ("ip nat pool P 172.22.1.200 172.22.1.201 netmask 255.255.255.0\n"
         "ip nat inside source list 1 pool P\n")
 
 
-def seed_with(extra: str = "") -> str:
-    text = builtin_text()
-    cut = text.rindex("\nend")
-    return text[:cut] + "\n" + extra + text[cut:]
-
-
 def engine_with(extra: str = "") -> Engine:
-    result = load_text(seed_with(extra))
+    result = kit.load(kit.seed_with(extra))
     assert [d for d in result.diagnostics if "error" in str(d).lower()] == []
-    return Engine(result.router)
+    return kit.engine(result.router)
 
 
 def session_with(tmp_path, extra: str = "") -> Session:
-    router = load_text(seed_with(extra)).router
-    return Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+    return kit.session(tmp_path, router=kit.router(kit.seed_with(extra)))
 
 
 def extended(engine):
@@ -255,13 +245,13 @@ def test_a_pool_without_overload_makes_no_extended_entries():
 
 def test_the_statistics_of_a_pool_without_overload_count_no_extended_entry(tmp_path):
     """The reference line for one host of a non-overload pool, on a router without statics."""
-    router = load_text(
+    router = kit.router(
         "interface Ethernet0/0\n ip address 198.51.100.2 255.255.255.0\n ip nat outside\n"
         "interface Ethernet0/1\n ip address 10.1.1.1 255.255.255.0\n ip nat inside\n"
         "ip nat pool P 198.51.100.10 198.51.100.20 netmask 255.255.255.0\n"
         "access-list 1 permit 10.1.1.0 0.0.0.255\n"
-        "ip nat inside source list 1 pool P\n").router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+        "ip nat inside source list 1 pool P\n")
+    s = kit.session(tmp_path, router=router)
     s.execute("simulate tcp 10.1.1.5 3000 198.51.100.80 80 syn")
     s.execute("simulate udp 10.1.1.5 3001 198.51.100.53 53")
     assert s.execute("show ip nat statistics").output.splitlines()[0] == (
@@ -592,9 +582,9 @@ def test_show_ip_nat_statistics_for_pat_on_the_interface(tmp_path):
 
 
 def test_show_ip_nat_translations_is_empty_without_entries(tmp_path):
-    router = load_text("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n"
-                       " ip nat inside\n").router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+    s = kit.session(tmp_path, router=kit.router("interface Ethernet0/0\n"
+                                                " ip address 10.0.0.1 255.255.255.0\n"
+                                                " ip nat inside\n"))
     assert s.execute("show ip nat translations").output == ""
 
 

@@ -1,11 +1,9 @@
 """Packets through the seed router 3640-123 in IOS order (ACL, NAT, routing, inspection)."""
+import kit
 import pytest
 
-from iosfw.cli.startup import builtin_text
-from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
 from iosfw.engine.packet import ACK, SYN, Packet
-from iosfw.engine.pipeline import Engine
 from iosfw.show.access_lists import text as show_access_lists
 
 CLIENT = ip_to_int("192.0.2.7")
@@ -16,7 +14,7 @@ DNS = ip_to_int("8.8.8.8")
 
 @pytest.fixture
 def engine():
-    return Engine(load_text(builtin_text()).router)
+    return kit.engine()
 
 
 def phases(outcome):
@@ -35,7 +33,7 @@ def test_smtp_to_the_mail_servers_global_address_is_permitted_translated_and_ins
     assert out.forwarded and out.egress == "Ethernet2/1"
     assert (out.out_packet.dst, out.out_packet.dport) == (MAIL, 25)
     assert out.session.protocol == "smtp" and out.session.responder == (MAIL, 25)
-    assert "(1 match)" in show_access_lists(engine.router)
+    assert "(1 match)" in show_access_lists(engine.router, engine.acl_matches)
 
 
 def test_the_servers_answer_passes_on_the_session_not_on_an_acl(engine):
@@ -78,6 +76,6 @@ def test_unsolicited_traffic_to_an_inside_host_is_denied(engine):
 
 
 def test_a_packet_to_an_unknown_network_without_a_default_route_is_dropped():
-    router = load_text("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n").router
-    out = Engine(router).forward(Packet.udp(ip_to_int("10.0.0.9"), DNS, 1, 53), "Ethernet0/0", 0)
+    e = kit.engine(kit.router("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n"))
+    out = e.forward(Packet.udp(ip_to_int("10.0.0.9"), DNS, 1, 53), "Ethernet0/0", 0)
     assert phases(out) == [("routing", "no-route")] and not out.forwarded

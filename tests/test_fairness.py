@@ -4,8 +4,9 @@ command of theirs that would change the device waits until the flood is done (so
 undo point still holds). The console, -c and scripts run the same flood to its end."""
 from __future__ import annotations
 
+import kit
 import pytest
-from helpers import privileged_vty, seed_session
+from kit import privileged_vty
 
 from iosfw.cli import simulator
 from iosfw.remote.vty import VtyPool
@@ -38,7 +39,7 @@ class Loop:
 @pytest.fixture
 def lines(tmp_path):
     loop = Loop()
-    pool = VtyPool(seed_session(tmp_path).device)
+    pool = VtyPool(kit.session(tmp_path).device)
     flooder = privileged_vty(pool, schedule=loop.schedule)
     other = privileged_vty(pool, schedule=loop.schedule)
     return loop, flooder, other
@@ -97,7 +98,7 @@ def test_a_flooding_client_that_hangs_up_leaves_the_device_free(lines):
 
 
 def test_the_console_runs_a_flood_to_its_end_in_one_command(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute(FLOOD.decode().strip())
     assert reply.more is None and reply.output.startswith("flood: 5000 SYN")
     assert s.device.busy is None

@@ -2,7 +2,8 @@
 traffic on the seed router, `clear ip inspect statistics`, and --json."""
 import json
 
-from helpers import configure, seed_session
+import kit
+from kit import configure
 
 from iosfw.cli.session import Session
 
@@ -42,11 +43,11 @@ def traffic(s: Session) -> None:
 
 
 def test_a_fresh_router_has_counted_nothing(tmp_path):
-    assert seed_session(tmp_path).execute("show ip inspect statistics").output == FRESH
+    assert kit.session(tmp_path).execute("show ip inspect statistics").output == FRESH
 
 
 def test_statistics_after_known_traffic(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     traffic(s)
     assert s.execute("show ip inspect statistics").output == (
         "Packet inspection statistics [process switch:fast switch]\n"
@@ -65,7 +66,7 @@ def test_statistics_after_known_traffic(tmp_path):
 
 
 def test_clear_starts_counting_again_from_what_is_there(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     traffic(s)
     assert s.execute("clear ip inspect statistics").output == ""
     s.execute("simulate clock advance 3")
@@ -86,7 +87,7 @@ def test_clear_starts_counting_again_from_what_is_there(tmp_path):
 
 
 def test_a_configuration_change_keeps_the_counters_and_a_reload_drops_them(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     traffic(s)
     configure(s, "ip inspect tcp idle-time 1800", "interface Serial2/0", "ip inspect IN-OUT out")
     out = s.execute("show ip inspect statistics").output
@@ -98,7 +99,7 @@ def test_a_configuration_change_keeps_the_counters_and_a_reload_drops_them(tmp_p
 
 
 def test_json_gives_the_same_figures(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     traffic(s)
     s.as_json = True
     assert json.loads(s.execute("show ip inspect statistics").output) == {
@@ -117,8 +118,8 @@ def test_json_gives_the_same_figures(tmp_path):
 
 
 def test_user_exec_may_show_them_and_help_offers_them(tmp_path):
-    s = seed_session(tmp_path)
-    user = Session(s.device)
+    s = kit.session(tmp_path)
+    user = kit.session(on=s.device, privileged=False)
     assert user.execute("sh ip insp stat").output == FRESH
     assert "  statistics  Inspection statistics\n" in user.help("show ip inspect ")
     assert "  statistics  Clear inspection statistics\n" in s.help("clear ip inspect ")
@@ -127,7 +128,7 @@ def test_user_exec_may_show_them_and_help_offers_them(tmp_path):
 
 def test_the_current_counts_agree_with_the_session_table(tmp_path):
     """Closing sessions leave by RST, by finwait, by clear: the terminating count follows."""
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     table = s.engine.sessions
 
     def scanned():

@@ -28,14 +28,15 @@ import subprocess
 import sys
 import time
 
+import kit
 import pytest
-from conftest import ROOT
 from fuzzconfigs import config_bytes
 from hypothesis import given, settings
+from kit import ROOT
 
 from iosfw.cli.startup import StartupStore
 from iosfw.config import model as m
-from iosfw.config.loader import load_text, read_config_file
+from iosfw.config.loader import read_config_file
 from iosfw.show.running_config import REJECTED_MARK, encode_config, render_lines, startup_text
 
 SERVICES_ON = {"pad", "dhcp"}       # running_config._SERVICE_DEFAULT_ON
@@ -46,7 +47,7 @@ UNORDERED = {"access_lists", "lines"}
 # ------------------------------------------------------------------ boot, save, reload
 def boot(path):
     """As `iosfw --config PATH` boots."""
-    return load_text(read_config_file(path), str(path))
+    return kit.load(read_config_file(path), str(path))
 
 
 def save_and_reload(router: m.Router, path):
@@ -54,7 +55,7 @@ def save_and_reload(router: m.Router, path):
     store = StartupStore(path)
     store.write(startup_text(router))
     saved = path.read_bytes()
-    return saved, load_text(store.read(), str(path), chassis=router.chassis)
+    return saved, kit.load(store.read(), str(path), chassis=router.chassis)
 
 
 def configuration(value):
@@ -142,8 +143,8 @@ def test_lines_swallowed_by_an_unclosed_banner_never_become_configuration(tmp_pa
 def test_a_banner_under_an_unknown_block_takes_its_text_along():
     """` banner` under `router ospf 1` is a global banner (the router falls back to global
     configuration), not a line of the unknown block: its text is not read as commands."""
-    result = load_text("router ospf 1\n network 10.0.0.0 0.255.255.255 area 0\n banner motd ^C\n"
-                       "enable password evil\n^C\n")
+    result = kit.load("router ospf 1\n network 10.0.0.0 0.255.255.255 area 0\n banner motd ^C\n"
+                      "enable password evil\n^C\n")
     assert result.router.enable_password is None
     assert result.router.banners["motd"].text == "\nenable password evil\n"
 
@@ -167,7 +168,7 @@ def test_a_form_feed_in_a_description_does_not_start_a_line(tmp_path):
 def test_lines_end_at_cr_lf_and_crlf_only(char):
     text = (f"access-list 10 remark x{char}y\r\ninterface Ethernet2/0\r description a{char}b\n"
             f" ip address 10.0.0.1 255.255.255.0\r\n ip inspect NOPE sideways\n")
-    result = load_text(text, "mixed.cfg")
+    result = kit.load(text, "mixed.cfg")
     assert [(d.line, d.severity) for d in result.diagnostics] == [(5, "error")]
     assert result.router.interfaces["Ethernet2/0"].description == f"a{char}b"
     assert result.router.access_lists["10"].entries[0].remark == f"x{char}y"
@@ -249,7 +250,7 @@ def load_seconds(swallowed: int) -> float:
     try:
         for _ in range(3):
             start = time.perf_counter()
-            result = load_text(text, "long-banner.cfg")
+            result = kit.load(text, "long-banner.cfg")
             best = min(best, time.perf_counter() - start)
     finally:
         gc.enable()

@@ -2,14 +2,10 @@
 initiator's ICMP type as its port, bytes counted after the IP header) and `log-input` with the
 source MAC address on an Ethernet. The golden strings are real captures (ios-facts, "Added
 2026-12-02" and §4.1/§4.2)."""
-from helpers import configure, seed_session
+import kit
 
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
 from iosfw.config.names import ip_to_int
-from iosfw.device import Device
 from iosfw.engine.events import AclLogged
 from iosfw.engine.packet import TCP
 from iosfw.engine.pipeline import station_mac
@@ -32,11 +28,7 @@ ip inspect audit-trail
 
 
 def lans_session(tmp_path, *config: str) -> Session:
-    router = load_text(TWO_LANS).router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
-    if config:
-        configure(s, *config)
-    return s
+    return kit.session(tmp_path, *config, router=kit.router(TWO_LANS))
 
 
 def message(event) -> str:
@@ -80,7 +72,7 @@ def test_an_echo_without_data_counts_its_icmp_header(tmp_path):
 
 
 def test_the_audit_trail_keeps_the_old_form_without_start_or_stop(tmp_path):
-    s = seed_session(tmp_path, "ip inspect audit-trail")
+    s = kit.session(tmp_path, "ip inspect audit-trail")
     s.execute("simulate udp 10.10.10.5 3000 198.51.100.20 123 bytes 48")
     out = s.execute("simulate clock advance 30").output
     assert out == ("*Mar  1 00:00:30.000: %FW-6-SESS_AUDIT_TRAIL: udp session initiator "
@@ -124,7 +116,7 @@ def test_log_input_gives_the_mac_of_a_host_on_the_link(tmp_path):
 def test_log_input_gives_the_next_hops_mac_for_a_source_beyond_a_router(tmp_path):
     """The seed's Internet hosts arrive through 172.22.1.1, its default route's next hop: the
     frame's source MAC is that router's."""
-    s = seed_session(tmp_path, "access-list 101 deny icmp any any log-input")
+    s = kit.session(tmp_path, "access-list 101 deny icmp any any log-input")
     assert s.execute("simulate icmp 192.0.2.66 172.22.1.110 echo").output == (
         "dropped on Ethernet2/0 by access list 101 (a deny entry)\n"
         "*Mar  1 00:00:00.000: %SEC-6-IPACCESSLOGDP: list 101 denied icmp 192.0.2.66 "

@@ -1,7 +1,8 @@
 """The router's log on the seed router: `show logging` (buffered on/off, sizes, levels), which
 lines show messages (console, vty with `terminal monitor`), `clear logging`, the access-list
 log lines and their five-minute sums, audit trail, and the timestamp prefixes."""
-from helpers import configure, seed_session
+import kit
+from kit import configure
 
 from iosfw.cli.session import Session
 
@@ -9,7 +10,7 @@ CONFIG_I = "%SYS-5-CONFIG_I: Configured from console by console"
 
 
 def vty(s: Session) -> Session:
-    return Session(s.device, privileged=True, line_name="vty0", peer="192.0.2.50")
+    return kit.session(on=s.device, line="vty0", peer="192.0.2.50")
 
 
 def buffer_lines(s: Session) -> list[str]:
@@ -26,7 +27,7 @@ SHOW_LOGGING_HEAD = (     # 12.4(25d) on a 3745: the first line wraps after `rat
 
 # ------------------------------------------------------------------ show logging
 def test_show_logging_without_a_buffer(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("show logging").output == SHOW_LOGGING_HEAD + (
         "    Console logging: level debugging, 0 messages logged, xml disabled,\n"
         "                     filtering disabled\n"
@@ -44,7 +45,7 @@ def test_show_logging_without_a_buffer(tmp_path):
 
 
 def test_show_logging_with_a_buffer_lists_the_messages_after_a_blank_line(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered 8192 informational")
     s.execute("simulate clock advance 5")
     configure(s, "ip inspect audit-trail")
@@ -69,7 +70,7 @@ def test_show_logging_with_a_buffer_lists_the_messages_after_a_blank_line(tmp_pa
 
 
 def test_logging_buffered_without_a_size_takes_4096_bytes_and_every_level(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered")
     out = s.execute("show logging").output
     assert "    Buffer logging: level debugging, 1 messages logged, xml disabled,\n" in out
@@ -77,7 +78,7 @@ def test_logging_buffered_without_a_size_takes_4096_bytes_and_every_level(tmp_pa
 
 
 def test_the_buffer_level_keeps_only_severe_enough_messages(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered 4096 warnings", "ip inspect max-incomplete high 3",
               "ip inspect max-incomplete low 2")
     s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 4 rate 1")
@@ -89,7 +90,7 @@ def test_the_buffer_level_keeps_only_severe_enough_messages(tmp_path):
 
 
 def test_a_full_buffer_drops_its_oldest_messages(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered 4096", "access-list 101 deny tcp any any log")
     sent = [f"simulate tcp 192.0.2.66 {31000 + n} 172.22.1.110 23 syn" for n in range(60)]
     for line in sent:
@@ -106,7 +107,7 @@ def test_a_full_buffer_drops_its_oldest_messages(tmp_path):
 
 
 def test_no_logging_buffered_turns_the_buffer_off(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered 16384")
     configure(s, "no logging buffered")
     out = s.execute("show logging").output
@@ -116,12 +117,12 @@ def test_no_logging_buffered_turns_the_buffer_off(tmp_path):
 
 # ------------------------------------------------------------------ console and monitor
 def test_the_console_shows_messages_after_the_command_output(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert configure(s) == f"*Mar  1 00:00:00.000: {CONFIG_I}\n"
 
 
 def test_no_logging_console_stops_messages_on_the_console(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert configure(s, "no logging console") == ""
     assert "    Console logging: disabled\n" in s.execute("show logging").output
     assert s.execute("simulate tcp 192.0.2.7 40000 172.22.1.110 25 syn").output.startswith(
@@ -130,7 +131,7 @@ def test_no_logging_console_stops_messages_on_the_console(tmp_path):
 
 
 def test_logging_console_warnings_hides_notices_and_information_but_not_warnings(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert configure(s, "logging console warnings", "access-list 101 deny tcp any any log",
                      "ip inspect max-incomplete high 2", "ip inspect max-incomplete low 1") == ""
     assert s.execute("simulate tcp 192.0.2.66 31000 172.22.1.110 23 syn").output == (
@@ -143,7 +144,7 @@ def test_logging_console_warnings_hides_notices_and_information_but_not_warnings
 
 
 def test_a_vty_sees_messages_only_with_terminal_monitor(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     v = vty(s)
     configure(s)
     assert v.execute("show clock").output == "*00:00:00.000 UTC Mon Mar 1 1993\n"
@@ -158,7 +159,7 @@ def test_a_vty_sees_messages_only_with_terminal_monitor(tmp_path):
 
 
 def test_a_vty_configuring_is_named_in_the_message_the_console_sees(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     v = vty(s)
     assert configure(v) == ""                  # no monitor on the vty
     assert s.execute("show clock").output.endswith(
@@ -169,7 +170,7 @@ def test_a_vty_configuring_is_named_in_the_message_the_console_sees(tmp_path):
 def test_terminal_monitor_does_not_replay_messages_logged_before_it(tmp_path):
     """Messages that came while the vty was not monitoring were never sent to it; turning the
     monitor on shows what comes afterwards, not what came before."""
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     v = vty(s)
     v.execute("show clock")
     configure(s)                                # logged while the vty does not monitor
@@ -179,7 +180,7 @@ def test_terminal_monitor_does_not_replay_messages_logged_before_it(tmp_path):
 
 
 def test_no_logging_monitor_turns_monitor_logging_off(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     v = vty(s)
     v.execute("terminal monitor")
     configure(s, "no logging monitor")
@@ -189,7 +190,7 @@ def test_no_logging_monitor_turns_monitor_logging_off(tmp_path):
 
 
 def test_logging_monitor_level_filters_what_a_monitoring_vty_sees(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     v = vty(s)
     v.execute("terminal monitor")
     configure(s, "logging monitor errors")
@@ -202,7 +203,7 @@ def test_logging_monitor_level_filters_what_a_monitoring_vty_sees(tmp_path):
 
 # ------------------------------------------------------------------ clear logging
 def test_clear_logging_asks_and_empties_the_buffer_on_enter(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered")
     reply = s.execute("clear logging")
     assert reply.output == "" and reply.ask is not None
@@ -215,7 +216,7 @@ def test_clear_logging_asks_and_empties_the_buffer_on_enter(tmp_path):
 
 
 def test_clear_logging_keeps_the_buffer_when_not_confirmed(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "logging buffered")
     s.execute("clear logging").ask.answer("n")
     assert buffer_lines(s) == [f"*Mar  1 00:00:00.000: {CONFIG_I}"]
@@ -223,7 +224,7 @@ def test_clear_logging_keeps_the_buffer_when_not_confirmed(tmp_path):
 
 # ------------------------------------------------------------------ access-list log lines
 def test_acl_log_reports_the_first_packet_then_five_minute_sums(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 101 deny tcp any any log")
     telnet = "simulate tcp 192.0.2.66 31000 172.22.1.110 23 syn"
     assert s.execute(telnet).output == (
@@ -246,7 +247,7 @@ def test_acl_log_reports_the_first_packet_then_five_minute_sums(tmp_path):
 
 
 def test_acl_log_sums_flows_separately(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 101 deny tcp any any log")
     for port in (31000, 31001, 31000, 31000, 31001):
         s.execute(f"simulate tcp 192.0.2.66 {port} 172.22.1.110 23 syn")
@@ -259,7 +260,7 @@ def test_acl_log_sums_flows_separately(tmp_path):
 
 
 def test_acl_log_of_a_permit_entry_says_permitted(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "no access-list 101",
               "access-list 101 permit tcp any host 172.22.1.110 eq smtp log")
     assert s.execute("simulate tcp 192.0.2.7 40000 172.22.1.110 25 syn").output.endswith(
@@ -268,7 +269,7 @@ def test_acl_log_of_a_permit_entry_says_permitted(tmp_path):
 
 
 def test_acl_log_input_names_the_interface_after_the_source(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 101 deny udp any any log-input")
     assert s.execute("simulate udp 192.0.2.66 5000 172.22.1.110 161").output.endswith(
         "*Mar  1 00:00:00.000: %SEC-6-IPACCESSLOGP: list 101 denied udp 192.0.2.66(5000) "
@@ -276,7 +277,7 @@ def test_acl_log_input_names_the_interface_after_the_source(tmp_path):
 
 
 def test_acl_log_of_icmp_gives_type_and_code(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 101 deny icmp any any log")
     assert s.execute("simulate icmp 192.0.2.66 172.22.1.110 echo").output == (
         "dropped on Ethernet2/0 by access list 101 (a deny entry)\n"
@@ -285,7 +286,7 @@ def test_acl_log_of_icmp_gives_type_and_code(tmp_path):
 
 
 def test_acl_log_of_a_standard_list_has_no_comma(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 5 deny 10.1.1.1 log", "access-list 5 permit any",
               "interface Ethernet2/1", "ip access-group 5 out")
     out = s.execute("simulate tcp 10.1.1.1 1000 172.22.1.110 25 syn").output
@@ -295,7 +296,7 @@ def test_acl_log_of_a_standard_list_has_no_comma(tmp_path):
 
 # ------------------------------------------------------------------ audit trail
 def test_audit_trail_reports_a_session_when_it_ends(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "ip inspect audit-trail")
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 172 reply")
@@ -307,7 +308,7 @@ def test_audit_trail_reports_a_session_when_it_ends(tmp_path):
 
 
 def test_audit_trail_on_one_protocol_line_covers_only_its_sessions(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "ip inspect name IN-OUT udp audit-trail on")
     s.execute("simulate udp 10.10.10.5 3000 198.51.100.20 123 bytes 48")
     s.execute("simulate tcp 10.10.10.5 2000 198.51.100.10 22 syn")
@@ -318,7 +319,7 @@ def test_audit_trail_on_one_protocol_line_covers_only_its_sessions(tmp_path):
 
 
 def test_clear_ip_inspect_session_reports_each_session_with_audit_trail(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "ip inspect audit-trail")
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 18")
@@ -333,7 +334,7 @@ def test_clear_ip_inspect_session_reports_each_session_with_audit_trail(tmp_path
 
 
 def test_without_audit_trail_sessions_end_silently(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     assert s.execute("clear ip inspect session").output == ""
     assert s.engine.sessions.sessions == {}
@@ -341,7 +342,7 @@ def test_without_audit_trail_sessions_end_silently(tmp_path):
 
 # ------------------------------------------------------------------ timestamps
 def test_timestamps_follow_service_timestamps_log(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate clock advance 3725")
     assert configure(s, "service timestamps log uptime") == f"01:02:05: {CONFIG_I}\n"
     assert configure(s, "service timestamps log datetime") == f"*Mar  1 01:02:05: {CONFIG_I}\n"
@@ -355,7 +356,7 @@ def test_timestamps_follow_service_timestamps_log(tmp_path):
 
 def test_no_service_timestamps_turns_off_log_timestamps_too(tmp_path):
     """`no service timestamps` without a keyword turns off debug and log timestamps."""
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert configure(s, "no service timestamps") == f"{CONFIG_I}\n"
     running = s.execute("show running-config").output
     assert "no service timestamps log\n" in running
@@ -363,7 +364,7 @@ def test_no_service_timestamps_turns_off_log_timestamps_too(tmp_path):
 
 
 def test_uptime_timestamps_switch_to_days_and_weeks(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "service timestamps log uptime")
     s.execute("simulate clock advance 90000")
     assert configure(s) == f"1d01h: {CONFIG_I}\n"
@@ -372,7 +373,7 @@ def test_uptime_timestamps_switch_to_days_and_weeks(tmp_path):
 
 
 def test_engine_messages_carry_the_time_they_happened_at(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "ip inspect audit-trail", "ip inspect tcp synwait-time 7",
               "service timestamps log uptime")
     s.execute("simulate clock advance 3")

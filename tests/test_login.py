@@ -13,15 +13,11 @@ import socket
 import time
 from pathlib import Path
 
+import kit
 import pytest
-from helpers import RecordingLink, configure
+from kit import configure
 
 from iosfw.cli.main import boot
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
 from iosfw.remote.serve import ServerThread
 from iosfw.remote.ssh import load_host_key
 from iosfw.remote.vty import Vty, VtyPool
@@ -37,9 +33,8 @@ class Lab:
     """The seed router on a virtual clock, configured from its console, with its vty pool."""
 
     def __init__(self, tmp_path: Path, *config: str):
-        router = load_text(builtin_text()).router
-        self.device = Device(router, StartupStore(tmp_path / "startup"), Clock(live=False))
-        self.console = Session(self.device, privileged=True)
+        self.device = kit.device(nvram=tmp_path)
+        self.console = kit.session(on=self.device)
         self.pool = VtyPool(self.device)
         if config:
             self.configure(*config)
@@ -53,11 +48,7 @@ class Lab:
         if not self.pool.admits(number, (peer, port), ROUTER):
             self.pool.release(number)
             return None
-        link = RecordingLink()
-        vty = Vty(self.pool, number, link, peer, "telnet", lambda call: call(), local=ROUTER,
-                  peer_port=port)
-        vty.start_telnet()
-        return vty, link
+        return kit.vty(self.pool, peer, number=number, local=ROUTER, peer_port=port)
 
     def wait(self, seconds: float) -> None:
         """Let virtual time pass, a server tick per second (each vty's, then the pool's)."""
@@ -306,7 +297,7 @@ def test_configuration_round_trip_and_help(tmp_path):
     at = lines.index(block[0])
     assert lines[at:at + len(block)] == block
     router = lab.device.router
-    assert render_lines(load_text("\n".join(render_lines(router))).router) == \
+    assert render_lines(kit.router("\n".join(render_lines(router)))) == \
         render_lines(router)
     lab.configure("no login block-for", "no login delay", "no login quiet-mode access-class",
                   "no login on-failure log", "no login on-success log every 4",
@@ -337,7 +328,7 @@ def served(tmp_path, monkeypatch):
     60 attempts 3 within 30`) and 127.0.0.1 exempt from quiet mode; attackers connect from
     127.0.0.2."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    text = builtin_text().replace(
+    text = kit.seed_text().replace(
         "line vty 0 4\n password 7 121A0C0411045D5679\n login\n",
         "line vty 0 4\n login local\n").replace(
         "enable password 7 02050D4808095E731F\n",
@@ -347,7 +338,7 @@ def served(tmp_path, monkeypatch):
     config = tmp_path / "router.cfg"
     config.write_text(text)
     router, store = boot(str(config))
-    server = ServerThread(Device(router, store, Clock(live=True)), telnet=("127.0.0.1", 0),
+    server = ServerThread(kit.device(router, store=store, live=True), telnet=("127.0.0.1", 0),
                           ssh=("127.0.0.1", 0),
                           host_key=load_host_key(tmp_path / "ssh_host_rsa_key"))
     with server:

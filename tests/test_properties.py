@@ -23,37 +23,21 @@ from __future__ import annotations
 import difflib
 import functools
 import ipaddress
-import os
 import re
 from collections import defaultdict
 from pathlib import Path
 
+import kit
 import pytest
-from hypothesis import HealthCheck, Phase, given, note, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
 from iosfw.config.apply import Configurator, execute
-from iosfw.config.loader import load_text
 from iosfw.config.model import Router, rule_signature
-from iosfw.device import Device
 from iosfw.parser.grammar import START_RULES, keywords_of
 from iosfw.parser.words import CommandError, parse
 from iosfw.show.acl_text import config_text
 from iosfw.show.running_config import render_lines
-
-try:  # normally registered (and loaded) by tests/conftest.py
-    settings.get_profile("ci")
-except InvalidArgument:
-    settings.register_profile("ci", deadline=None, max_examples=40, derandomize=True,
-                              database=None, print_blob=False,
-                              phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-                              suppress_health_check=[HealthCheck.too_slow,
-                                                     HealthCheck.data_too_large])
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def scaled(factor: float) -> settings:
@@ -742,7 +726,7 @@ def configs(draw, sections: tuple[str, ...], most: int = 4, required: tuple | No
 
 # ================================================================== property 1: round trip
 def rendered(text: str):
-    result = load_text(text, "generated")
+    result = kit.load(text, "generated")
     return "\n".join(render_lines(result.router)) + "\n", result.diagnostics
 
 
@@ -1113,7 +1097,7 @@ def garbage_configs(draw) -> str:
 @scaled(3)
 @given(st.one_of(st.text(), garbage_configs()))
 def test_load_text_never_raises_and_its_router_renders(text):
-    result = load_text(text, "garbage")
+    result = kit.load(text, "garbage")
     render_lines(result.router)
     for diag in result.diagnostics:  # the caret of a load diagnostic is inside its line too
         if diag.column is not None:
@@ -1137,11 +1121,6 @@ MODE_PATHS = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def seed_text() -> str:
-    return builtin_text()
-
-
 @st.composite
 def session_lines(draw, mode: str) -> list[str]:
     start = START_RULES[mode]
@@ -1161,16 +1140,12 @@ def nvram_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("nvram")
 
 
-@settings(max_examples=settings().max_examples * 3,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=settings().max_examples * 3)
 @given(MODES_AND_LINES)
 def test_session_never_raises_in_any_mode(nvram_dir, generated):
     mode, lines = generated
-    store_path = nvram_dir / "startup-config"
-    if store_path.exists():
-        store_path.unlink()
-    router = load_text(seed_text(), "3640-123.cfg").router
-    session = Session(Device(router, StartupStore(store_path), Clock()), privileged=mode != "user")
+    session = kit.session(nvram_dir, privileged=mode != "user")
+    session.store.path.unlink(missing_ok=True)
     for command in MODE_PATHS[mode]:
         assert not session.execute(command).error, command
     assert session.mode == mode

@@ -18,10 +18,10 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
+import kit
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-from iosfw.cli.startup import builtin_text
 from iosfw.engine.smtp import SMTP_VERBS, SmtpInspector
 from iosfw.remote import proxy as proxy_module
 
@@ -46,7 +46,7 @@ def wait_for(predicate, seconds=10.0):
 def seed_config(directory: Path, rule: str = SEED_RULE, *lines: str) -> str:
     """The built-in 3640-123 with another OUT-IN rule line and extra global lines."""
     path = directory / "router.cfg"
-    path.write_text(builtin_text().replace(SEED_RULE, rule + "\n" + "".join(
+    path.write_text(kit.seed_text().replace(SEED_RULE, rule + "\n" + "".join(
         line + "\n" for line in lines)))
     return str(path)
 

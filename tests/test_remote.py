@@ -17,16 +17,13 @@ import threading
 import time
 from pathlib import Path
 
+import kit
 import pytest
-from helpers import configure
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kit import configure
 
 from iosfw.cli.main import boot
-from iosfw.cli.session import Session
-from iosfw.cli.startup import builtin_text
-from iosfw.clock import Clock
-from iosfw.device import Device
 from iosfw.remote.lineedit import LineEditor
 from iosfw.remote.serve import ServerThread
 from iosfw.remote.ssh import load_host_key
@@ -41,7 +38,7 @@ VTY_BLOCK = "line vty 0 4\n password 7 121A0C0411045D5679\n login\n"
 def make_config(path: Path, vty: str = "line vty 0 4\n login local\n",
                 users: str = "username admin privilege 15 password 0 cisco\n"
                              "username oper password 7 121A0C0411045D5679\n") -> Path:
-    text = builtin_text()
+    text = kit.seed_text()
     assert VTY_BLOCK in text
     text = text.replace(VTY_BLOCK, vty)
     text = text.replace("enable password 7 02050D4808095E731F\n",
@@ -69,7 +66,7 @@ def serve(tmp_path, host_key):
     def start(config: Path | None = None) -> ServerThread:
         config = config or make_config(tmp_path / "router.cfg")
         router, store = boot(str(config))
-        server = ServerThread(Device(router, store, Clock(live=True)),
+        server = ServerThread(kit.device(router, store=store, live=True),
                               telnet=("127.0.0.1", 0), ssh=("127.0.0.1", 0), host_key=host_key)
         started.append(server.start())
         return server
@@ -192,7 +189,7 @@ def test_netmiko_drives_the_router(serve, tmp_path, device_type):
 def test_show_outputs_parse_with_ntc_templates():
     from ntc_templates.parse import parse_output
     router, store = boot(None)
-    session = Session(Device(router, store, Clock()), privileged=True)
+    session = kit.session(on=kit.device(router, store=store))
 
     def parsed(command):
         return parse_output(platform="cisco_ios", command=command,
@@ -334,8 +331,7 @@ def test_ssh_password_authentication(serve, tmp_path):
     # client that keeps trying on one connection; `ip ssh authentication-retries 2` allows two
     assert ssh_attempts(port(server, "ssh")) == 3
     device = server.server.device
-    server.call(lambda: configure(Session(device, privileged=True),
-                                  "ip ssh authentication-retries 2"))
+    server.call(lambda: configure(kit.session(on=device), "ip ssh authentication-retries 2"))
     assert ssh_attempts(port(server, "ssh")) == 2
 
 
@@ -446,7 +442,8 @@ def test_show_users_and_shared_router(serve):
 
 def test_show_users_on_the_console():
     router, store = boot(None)
-    out = Session(Device(router, store, Clock())).execute("show users").output
+    out = kit.session(on=kit.device(router, store=store), privileged=False).execute(
+        "show users").output
     assert out == ("    Line       User       Host(s)              Idle       Location\n"
                    "*  0 con 0                idle                 00:00:00 \n"
                    "\n"
@@ -543,7 +540,7 @@ def test_garbage_floods_and_hangups_do_not_hurt_the_server(serve):
 def test_twenty_concurrent_clients_get_unmixed_output(serve):
     server = serve()
     router, store = boot(None)
-    reference = Session(Device(router, store, Clock()), privileged=True)
+    reference = kit.session(on=kit.device(router, store=store))
     commands = ["show ip inspect all", "show ip route", "show access-lists",
                 "show ip interface brief", "show ip nat translations"]
     expected = {cmd: reference.execute(cmd).output.replace("\n", "\r\n") for cmd in commands}
@@ -676,7 +673,7 @@ def test_editor_control_keys():
     assert b"\x1b" not in out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.binary(max_size=400), st.booleans(), st.booleans())
 def test_editor_never_raises_nor_sends_escapes(data, echo, commands):
     editor = LineEditor(help=lambda typed: "\x1b[2J" + typed + "\n",
@@ -688,7 +685,7 @@ def test_editor_never_raises_nor_sends_escapes(data, echo, commands):
     assert b"\x1b" not in out
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.binary(max_size=300))
 def test_telnet_decoder_never_raises(data):
     decoder = TelnetDecoder()

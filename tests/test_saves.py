@@ -20,9 +20,9 @@ import sys
 import tempfile
 import time
 
+import kit
 import pytest
-from conftest import ROOT
-from helpers import seed_session
+from kit import ROOT
 
 from iosfw.cli.main import boot
 from iosfw.cli.startup import StartupStore, user_startup_path
@@ -206,8 +206,8 @@ ERROR = "Building configuration...\n%Error writing nvram:startup-config ({})\n"
 
 
 def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
-    session = seed_session(tmp_path)
-    path = tmp_path / "startup"
+    session = kit.session(tmp_path)
+    path = tmp_path / "startup-config"
     path.write_text(OLD)
     real_write = os.write
 
@@ -225,8 +225,8 @@ def test_a_full_disk_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
 
 
 def test_a_read_only_file_system_keeps_the_old_file_and_says_so(tmp_path, monkeypatch):
-    session = seed_session(tmp_path)
-    (tmp_path / "startup").write_text(OLD)
+    session = kit.session(tmp_path)
+    (tmp_path / "startup-config").write_text(OLD)
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
@@ -236,22 +236,22 @@ def test_a_read_only_file_system_keeps_the_old_file_and_says_so(tmp_path, monkey
     monkeypatch.undo()
     assert reply.output == ("Destination filename [startup-config]? \n"
                             + ERROR.format("Read-only file system"))
-    assert (tmp_path / "startup").read_text() == OLD
+    assert (tmp_path / "startup-config").read_text() == OLD
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only directory anyway")
 def test_a_read_only_directory_keeps_the_old_file_and_says_so(tmp_path):
     directory = tmp_path / "ro"
     directory.mkdir()
-    (directory / "startup").write_text(OLD)
-    session = seed_session(directory)
+    (directory / "startup-config").write_text(OLD)
+    session = kit.session(directory)
     os.chmod(directory, 0o500)
     try:
         reply = session.execute("write memory")
     finally:
         os.chmod(directory, 0o700)
     assert reply.output == ERROR.format("Permission denied")
-    assert (directory / "startup").read_text() == OLD
+    assert (directory / "startup-config").read_text() == OLD
     assert temporaries(directory) == []
 
 
@@ -259,7 +259,7 @@ def test_the_kernel_refusing_the_write_keeps_the_old_file_and_says_so(tmp_path):
     """A real failure: the child may write no file beyond 512 bytes (RLIMIT_FSIZE; Python
     ignores SIGXFSZ, so the write fails with EFBIG)."""
     config = tmp_path / "r1.cfg"
-    config.write_text((ROOT / "iosfw" / "data" / "3640-123.cfg").read_text())
+    config.write_text(kit.seed_text())
     old = config.read_bytes()
     env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONDONTWRITEBYTECODE="1")

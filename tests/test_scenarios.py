@@ -4,11 +4,10 @@ line stops the replay with its file, line and column."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from kit import ROOT, assert_golden
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "examples" / "scenarios").glob("*.txt"))
 
 
@@ -30,11 +29,10 @@ def test_there_are_scenarios_for_each_behaviour_of_the_issue():
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_replays_to_its_golden_transcript(scenario, tmp_path):
-    golden = ROOT / "tests" / "golden" / f"scenario-{scenario.stem}.txt"
     proc = replay(tmp_path, "--script", str(scenario))
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
-    assert proc.stdout == golden.read_text()
+    assert_golden(f"scenario-{scenario.stem}.txt", proc.stdout)
 
 
 def test_a_refused_line_stops_the_replay_with_file_line_and_column(tmp_path):

@@ -3,18 +3,17 @@
 `tests/golden/seed-show-ip-inspect-all.txt` is a byte-for-byte copy of the project's acceptance
 reference (`../shared/reference/seed-show-ip-inspect-all.txt`). The other golden files were
 taken from iosfw's output and read against the formats of ios-facts.md §3 and §6; regenerate
-them with `IOSFW_UPDATE_GOLDEN=1 pytest tests/test_seed_router.py` (the reference copy is never
-rewritten) and review the diff before committing it.
+them with `IOSFW_UPDATE_GOLDEN=1 pytest tests/test_seed_router.py` (the reference copy is a
+capture, never rewritten: tests/kit.py) and review the diff before committing it.
 """
 from __future__ import annotations
 
-import os
 import re
 
+import kit
 import pytest
-from conftest import GOLDEN, REFERENCE, builtin_config_text
+from kit import assert_golden, golden
 
-from iosfw.config.loader import load_text
 from iosfw.show import running_config
 
 SEED_REFERENCE = "seed-show-ip-inspect-all.txt"
@@ -35,47 +34,36 @@ GOLDEN_FILES = {
 HEADER = re.compile(r"\ABuilding configuration\.\.\.\n\nCurrent configuration : (\d+) bytes\n")
 
 
-def golden(name: str) -> str:
-    return (GOLDEN / name).read_bytes().decode("utf-8")
-
-
-def check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("IOSFW_UPDATE_GOLDEN") and name != SEED_REFERENCE:
-        path.write_bytes(actual.encode("utf-8"))
-    assert actual == golden(name)
-
-
 def command_lines(lines: list[str]) -> list[str]:
     return [line for line in lines if line.strip() and not line.lstrip().startswith("!")]
 
 
 # ------------------------------------------------------------------ golden outputs
 def test_golden_seed_reference_is_a_byte_copy_of_the_shared_reference():
-    reference = REFERENCE / SEED_REFERENCE
+    reference = kit.REFERENCE / SEED_REFERENCE
     if not reference.exists():
         pytest.skip(f"../shared/reference not present: {reference}")
-    assert (GOLDEN / SEED_REFERENCE).read_bytes() == reference.read_bytes()
+    assert (kit.GOLDEN / SEED_REFERENCE).read_bytes() == reference.read_bytes()
 
 
 @pytest.mark.parametrize("command, name", GOLDEN_FILES.items(), ids=list(GOLDEN_FILES))
 def test_show_command_on_the_seed_router_prints_its_golden_output(session, command, name):
     reply = session.execute(command)
     assert not reply.error
-    check_golden(name, reply.output)
+    assert_golden(name, reply.output)
 
 
 def test_seed_show_ip_inspect_all_via_the_console_script(iosfw):
     proc = iosfw("-c", "show ip inspect all")
     assert proc.returncode == 0
-    assert proc.stdout == golden(SEED_REFERENCE)
+    assert_golden(SEED_REFERENCE, proc.stdout)
     assert proc.stderr == ""
 
 
 def test_abbreviated_show_ip_inspect_all_via_the_console_script(iosfw):
     proc = iosfw("-c", "sh ip insp al")
     assert proc.returncode == 0
-    assert proc.stdout == golden(SEED_REFERENCE)
+    assert_golden(SEED_REFERENCE, proc.stdout)
 
 
 def test_every_golden_command_in_one_console_script_run_prints_them_back_to_back(iosfw):
@@ -87,12 +75,12 @@ def test_every_golden_command_in_one_console_script_run_prints_them_back_to_back
 
 # ------------------------------------------------------------------ running-config
 def test_the_seed_config_loads_without_any_diagnostic():
-    result = load_text(builtin_config_text(), "3640-123.cfg")
+    result = kit.load(kit.seed_text(), kit.SEED_NAME)
     assert [d.format() for d in result.diagnostics] == []
 
 
 def test_running_config_command_lines_are_the_seed_config_lines_in_order(seed_router):
-    seed = command_lines(builtin_config_text().splitlines())
+    seed = command_lines(kit.seed_text().splitlines())
     shown = command_lines(running_config.render_lines(seed_router))
     assert shown == seed
 
@@ -116,7 +104,7 @@ def test_current_configuration_counts_the_bytes_printed_after_it(session, seed_r
 
 def test_rendered_running_config_reloads_to_the_same_running_config(seed_router):
     first = running_config.render_lines(seed_router)
-    again = load_text("\n".join(first) + "\n", "reloaded")
+    again = kit.load("\n".join(first) + "\n", "reloaded")
     assert [d.format() for d in again.diagnostics] == []
     assert running_config.render_lines(again.router) == first
 
@@ -127,6 +115,6 @@ def test_write_memory_saves_a_startup_config_that_boots_the_same_router(session,
     assert not reply.error
     assert reply.output.endswith("[OK]\n")
     saved = (tmp_path / "startup-config").read_text(encoding="utf-8")
-    rebooted = load_text(saved, "startup-config")
+    rebooted = kit.load(saved, "startup-config")
     assert rebooted.diagnostics == []
     assert running_config.render(rebooted.router) == before

@@ -10,13 +10,12 @@ from __future__ import annotations
 import errno
 import os
 
+import kit
 import pytest
+from kit import ok, refused
 
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
+from iosfw.cli.startup import StartupStore
 from iosfw.show import running_config
 from iosfw.show.running_config import render
 
@@ -36,31 +35,14 @@ def make(tmp_path):
     """`make(privileged=True, store=None)`: a Session on a fresh built-in router whose NVRAM is
     a file in tmp_path (nothing saved yet); `store` replaces that StartupStore."""
     def build(privileged: bool = True, store: StartupStore | None = None) -> Session:
-        router = load_text(builtin_text(), "3640-123.cfg").router
-        store = store or StartupStore(tmp_path / "nvram" / "startup-config")
-        return Session(Device(router, store, Clock()), privileged=privileged)
+        return kit.session(on=kit.device(nvram=tmp_path / "nvram", store=store),
+                           privileged=privileged)
     return build
 
 
 @pytest.fixture
 def s(make) -> Session:
     return make()
-
-
-def ok(session: Session, line: str) -> str:
-    """Run a line that must succeed without a question; its output."""
-    reply = session.execute(line)
-    assert not reply.error, f"{line!r} was refused:\n{reply.output}"
-    assert reply.ask is None, f"{line!r} asked {reply.ask.prompt!r}"
-    assert not reply.closed
-    return reply.output
-
-
-def refused(session: Session, line: str) -> str:
-    reply = session.execute(line)
-    assert reply.error, f"{line!r} was accepted:\n{reply.output}"
-    assert reply.ask is None
-    return reply.output
 
 
 def caret(prompt: str, line: str, bad_word: str) -> str:
@@ -505,7 +487,7 @@ def test_write_memory_saves_running_config_atomically(s, tmp_path):
 def test_write_memory_then_a_new_boot_has_the_change(s, tmp_path):
     goto(s, "configure terminal", "ip inspect name WEB http", "end", "write memory")
     text = (tmp_path / "nvram" / "startup-config").read_text()
-    rebooted = load_text(text, "startup-config").router
+    rebooted = kit.router(text, "startup-config")
     assert render(rebooted) == render(s.router)
     assert "ip inspect name WEB http" in render(rebooted)
 
@@ -674,7 +656,7 @@ def test_reload_of_the_freshly_booted_built_in_router_does_not_claim_it_was_modi
                                                                                      tmp_path):
     """Nothing was configured since boot, so there is nothing to save (as `iosfw` boots it:
     no saved file yet, the built-in config as the startup-config)."""
-    store = StartupStore(tmp_path / "fresh" / "startup-config", fallback=builtin_text())
+    store = StartupStore(tmp_path / "fresh" / "startup-config", fallback=kit.seed_text())
     session = make(store=store)
     reply = session.execute("reload")
     assert reply.ask is not None

@@ -16,16 +16,13 @@ import functools
 import itertools
 import re
 
+import kit
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from iosfw.cli.help import entries
 from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
 from iosfw.parser.words import CommandError
 from iosfw.show.running_config import render
 
@@ -162,11 +159,6 @@ def nvram(tmp_path_factory):
     return tmp_path_factory.mktemp("nvram-property")
 
 
-@functools.lru_cache(maxsize=1)
-def _seed_text() -> str:
-    return builtin_text()
-
-
 def _answer(draw, reply, session: Session):
     """Answer the router's questions (`Password:`, `Save? [yes/no]`, `[confirm]`) a few times."""
     for _ in range(3):
@@ -178,14 +170,11 @@ def _answer(draw, reply, session: Session):
     return reply
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                 HealthCheck.filter_too_much])
+@settings(max_examples=150,
+          suppress_health_check=[*settings().suppress_health_check, HealthCheck.filter_too_much])
 @given(mode=st.sampled_from(sorted(MODE_PATHS)), data=st.data())
 def test_typed_lines_never_raise_and_a_refused_line_changes_nothing(nvram, mode, data):
-    store = StartupStore(nvram / f"startup-config-{next(_store_names)}")
-    router = load_text(_seed_text(), "3640-123.cfg").router
-    session = Session(Device(router, store, Clock()), privileged=mode != "user")
+    session = kit.session(nvram / str(next(_store_names)), privileged=mode != "user")
     for command in MODE_PATHS[mode]:
         assert not session.execute(command).error, command
     assert session.mode == mode

@@ -15,14 +15,9 @@ import re
 import sys
 from pathlib import Path
 
+import kit
 import pexpect
 import pytest
-
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore, builtin_text
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
 
 ROOT = Path(__file__).resolve().parent.parent
 IOSFW = ROOT / ".venv" / "bin" / "iosfw"
@@ -230,8 +225,7 @@ def privileged(console) -> Console:
 
 def seed_output(command: str) -> list[str]:
     """What a fresh built-in router prints for an EXEC command (the Session's own answer)."""
-    router = load_text(builtin_text(), "3640-123.cfg").router
-    session = Session(Device(router, StartupStore(Path(os.devnull) / "none"), Clock()), privileged=True)
+    session = kit.session()
     return [line.rstrip() for line in session.execute(command).output.splitlines()]
 
 

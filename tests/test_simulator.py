@@ -3,19 +3,11 @@ script, compared to its golden transcript, and the session blocks of `show ip in
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-from helpers import seed_session
+import kit
+from kit import ROOT, assert_golden
 
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
-
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "scenarios" / "seed-smtp-and-dns.txt"
-GOLDEN = ROOT / "tests" / "golden" / "scenario-seed-smtp-and-dns.txt"
 
 
 def test_seed_scenario_replays_to_its_golden_transcript(tmp_path):
@@ -25,11 +17,11 @@ def test_seed_scenario_replays_to_its_golden_transcript(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "iosfw"], stdin=stdin, env=env,
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
-    assert proc.stdout == GOLDEN.read_text()
+    assert_golden("scenario-seed-smtp-and-dns.txt", proc.stdout)
 
 
 def test_show_ip_inspect_all_ends_with_the_sessions(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate tcp 192.0.2.7 40000 172.22.1.110 25 syn")
     out = s.execute("show ip inspect all").output
     assert out.endswith("Half-open Sessions\n"
@@ -37,7 +29,7 @@ def test_show_ip_inspect_all_ends_with_the_sessions(tmp_path):
 
 
 def test_a_half_open_smtp_session_goes_after_synwait(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate tcp 192.0.2.7 40000 172.22.1.110 25 syn")
     s.execute("simulate clock advance 29")
     assert "SIS_OPENING" in s.execute("show ip inspect sessions").output
@@ -46,7 +38,7 @@ def test_a_half_open_smtp_session_goes_after_synwait(tmp_path):
 
 
 def test_a_configuration_change_applies_to_the_next_packet(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("simulate tcp 192.0.2.7 40001 172.22.1.110 23 syn").output.startswith("dropped")
     for line in ("configure terminal", "access-list 101 permit tcp any host 172.22.1.110 eq telnet",
                  "end"):
@@ -56,12 +48,12 @@ def test_a_configuration_change_applies_to_the_next_packet(tmp_path):
 
 
 def test_simulate_is_offered_by_help_as_iosfws_own_command(tmp_path):
-    listing = seed_session(tmp_path).help("")
+    listing = kit.session(tmp_path).help("")
     assert "  simulate   (iosfw) Simulate traffic through the router on the virtual clock" in listing
 
 
 def test_a_source_no_interface_leads_to_is_refused(tmp_path):
-    router = load_text("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n").router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+    s = kit.session(tmp_path, router=kit.router(
+        "interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n"))
     reply = s.execute("simulate udp 192.0.2.9 1 10.0.0.9 53")
     assert reply.error and "no route back to that source" in reply.output

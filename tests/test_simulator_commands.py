@@ -2,14 +2,9 @@
 their byte counts, errors for unknown connections and malformed lines, the flood summary,
 `?` help, and the clear commands that go with traffic (`clear access-list counters`,
 `clear ip inspect session`)."""
+import kit
 import pytest
-from helpers import configure, seed_session
-
-from iosfw.cli.session import Session
-from iosfw.cli.startup import StartupStore
-from iosfw.clock import Clock
-from iosfw.config.loader import load_text
-from iosfw.device import Device
+from kit import configure
 
 PROMPT = "3640-123#"
 INVALID = "% Invalid input detected at '^' marker.\n\n"
@@ -17,7 +12,7 @@ INVALID = "% Invalid input detected at '^' marker.\n\n"
 
 # ------------------------------------------------------------------ connections
 def test_connect_from_outside_runs_the_handshake_through_nat(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     assert not reply.error
     assert reply.output == (
@@ -33,7 +28,7 @@ def test_connect_from_outside_runs_the_handshake_through_nat(tmp_path):
 
 
 def test_send_counts_payload_bytes_each_way_and_close_ends_in_closing(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate clock advance 4")
     assert s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 120 reply"
@@ -61,7 +56,7 @@ def test_send_counts_payload_bytes_each_way_and_close_ends_in_closing(tmp_path):
 
 
 def test_connect_send_and_close_from_inside_through_static_nat(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("simulate connect tcp 10.10.10.5 2001 198.51.100.10 80").output == (
         "forwarded Ethernet2/1 -> Ethernet2/0: tcp 172.22.1.111:2001 -> 198.51.100.10:80 S\n"
         "forwarded Ethernet2/0 -> Ethernet2/1: tcp 198.51.100.10:80 -> 10.10.10.5:2001 SA\n"
@@ -83,7 +78,7 @@ def test_connect_send_and_close_from_inside_through_static_nat(tmp_path):
 
 
 def test_trace_connect_prints_one_block_per_packet(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     out = s.execute("simulate trace connect tcp 10.10.10.5 2001 198.51.100.10 80").output
     assert out.count("\nResult: forwarded ") == 3
     assert out.startswith("Packet tcp 10.10.10.5:2001 -> 198.51.100.10:80 S, 40 bytes, arrives "
@@ -93,7 +88,7 @@ def test_trace_connect_prints_one_block_per_packet(tmp_path):
 
 
 def test_a_refused_connect_opens_nothing_and_later_send_is_unknown(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 23")
     assert reply.output == ("dropped on Ethernet2/0 by access list 101 (its implicit deny)\n")
     reply = s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 23 bytes 10")
@@ -109,7 +104,7 @@ def test_a_refused_connect_opens_nothing_and_later_send_is_unknown(tmp_path):
     "simulate trace close tcp 192.0.2.7 40000 172.22.1.110 25",
 ])
 def test_send_and_close_on_an_unknown_connection_are_errors(tmp_path, line):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute(line)
     assert reply.error
     assert reply.output == ("% (iosfw) no connection 192.0.2.7:40000 -> 172.22.1.110:25: "
@@ -118,7 +113,7 @@ def test_send_and_close_on_an_unknown_connection_are_errors(tmp_path, line):
 
 
 def test_a_closed_connection_is_forgotten(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate close tcp 192.0.2.7 40000 172.22.1.110 25")
     reply = s.execute("simulate close tcp 192.0.2.7 40000 172.22.1.110 25")
@@ -126,16 +121,16 @@ def test_a_closed_connection_is_forgotten(tmp_path):
 
 
 def test_a_connection_is_known_on_every_line_of_the_same_session_only(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
-    other = Session(s.device, privileged=True, line_name="vty0")
+    other = kit.session(on=s.device, line="vty0")
     assert other.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 1").error
     assert not s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 1").error
 
 
 # ------------------------------------------------------------------ flood
 def test_flood_summary_line(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 10 rate 4").output == (
         "flood: 10 SYN to 172.22.1.110:25 from 203.0.113.99 at 4/s over 2.250 s: 10 forwarded, "
         "0 dropped\n")
@@ -146,7 +141,7 @@ def test_flood_summary_line(tmp_path):
 
 
 def test_flood_of_one_packet_takes_no_time(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 1 rate 1000").output \
         == ("flood: 1 SYN to 172.22.1.110:25 from 203.0.113.99 at 1000/s over 0.000 s: "
             "1 forwarded, 0 dropped\n")
@@ -154,7 +149,7 @@ def test_flood_of_one_packet_takes_no_time(tmp_path):
 
 
 def test_flood_counts_the_drops_by_reason(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 23 count 3 rate 10").output == (
         "flood: 3 SYN to 172.22.1.110:23 from 203.0.113.99 at 10/s over 0.200 s: 0 forwarded, "
         "3 dropped\n"
@@ -163,7 +158,7 @@ def test_flood_counts_the_drops_by_reason(tmp_path):
 
 
 def test_flood_refuses_too_many_packets(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute("simulate flood tcp 203.0.113.99 172.22.1.110 25 count 1000001 rate 10")
     assert reply.error
     assert reply.output == "% (iosfw) at most 1000000 packets per flood\n"
@@ -171,8 +166,8 @@ def test_flood_refuses_too_many_packets(tmp_path):
 
 
 def test_flood_from_a_source_no_interface_leads_to(tmp_path):
-    router = load_text("interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n").router
-    s = Session(Device(router, StartupStore(tmp_path / "startup"), Clock()), privileged=True)
+    s = kit.session(tmp_path, router=kit.router(
+        "interface Ethernet0/0\n ip address 10.0.0.1 255.255.255.0\n"))
     reply = s.execute("simulate flood tcp 192.0.2.9 10.0.0.9 80 count 5 rate 5")
     assert reply.error
     assert reply.output == ("% (iosfw) no interface leads to 192.0.2.9: no route back to that "
@@ -181,7 +176,7 @@ def test_flood_from_a_source_no_interface_leads_to(tmp_path):
 
 # ------------------------------------------------------------------ help and errors
 def test_help_lists_the_simulate_family(tmp_path):
-    listing = seed_session(tmp_path).help("simulate ")
+    listing = kit.session(tmp_path).help("simulate ")
     for word, text in [("clock", "The virtual clock"),
                        ("close", "Close a TCP connection: FIN, FIN-ACK, ACK"),
                        ("connect", "Open a TCP connection: SYN, SYN-ACK, ACK"),
@@ -197,11 +192,11 @@ def test_help_lists_the_simulate_family(tmp_path):
 
 
 def test_help_after_flood_tcp_asks_for_an_address(tmp_path):
-    assert "  A.B.C.D  IP address\n" in seed_session(tmp_path).help("simulate flood tcp ")
+    assert "  A.B.C.D  IP address\n" in kit.session(tmp_path).help("simulate flood tcp ")
 
 
 def test_an_icmp_echo_takes_an_identifier_and_a_payload_length(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     assert s.help("simulate icmp 10.10.10.9 198.51.100.1 echo ") == (
         "  bytes  (iosfw) Payload length in bytes\n"
         "  id     (iosfw) Echo identifier (1 unless given)\n"
@@ -233,7 +228,7 @@ def test_an_icmp_echo_takes_an_identifier_and_a_payload_length(tmp_path):
                                                           "172.22.1.110 ")),
 ])
 def test_malformed_simulate_lines_get_the_caret_under_the_bad_word(tmp_path, line, column):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     reply = s.execute(line)
     assert reply.error
     assert reply.output == " " * (len(PROMPT) + column) + "^\n" + INVALID
@@ -245,12 +240,12 @@ def test_malformed_simulate_lines_get_the_caret_under_the_bad_word(tmp_path, lin
     "simulate clock advance", "simulate connect tcp 1.2.3.4 1 5.6.7.8",
 ])
 def test_unfinished_simulate_lines_are_incomplete(tmp_path, line):
-    reply = seed_session(tmp_path).execute(line)
+    reply = kit.session(tmp_path).execute(line)
     assert reply.error and reply.output == "% Incomplete command.\n\n"
 
 
 def test_simulate_is_not_a_configuration_command(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("configure terminal")
     reply = s.execute("simulate clock advance 5")
     assert reply.error and "% Invalid input detected at '^' marker." in reply.output
@@ -260,7 +255,7 @@ def test_simulate_is_not_a_configuration_command(tmp_path):
 
 # ------------------------------------------------------------------ clear commands
 def test_clear_access_list_counters_all_or_one_list(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     configure(s, "access-list 102 permit icmp any any", "interface Ethernet2/1",
               "ip access-group 102 in")
     for port in (40000, 40001, 40002):
@@ -290,14 +285,14 @@ def test_clear_access_list_counters_all_or_one_list(tmp_path):
 
 
 def test_session_traffic_does_not_count_on_the_access_list(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate send tcp 192.0.2.7 40000 172.22.1.110 25 bytes 10")
     assert "eq smtp (1 match)\n" in s.execute("show access-lists").output
 
 
 def test_clear_ip_inspect_session_removes_every_session(tmp_path):
-    s = seed_session(tmp_path)
+    s = kit.session(tmp_path)
     s.execute("simulate connect tcp 192.0.2.7 40000 172.22.1.110 25")
     s.execute("simulate tcp 192.0.2.7 40001 172.22.1.110 25 syn")
     s.execute("simulate udp 10.10.10.5 3000 198.51.100.20 123")

@@ -5,13 +5,11 @@ without timestamps (line breaks restored; `End Of Reply Line - index:N ,len:L` t
 seed-notes.md gives it)."""
 from __future__ import annotations
 
-from pathlib import Path
+from kit import assert_golden
 
 from iosfw.engine import smtp as s
 from iosfw.engine.mta import MailServer
 from iosfw.show.smtp_debug import ALL_OFF, DEBUG_ON, alert_text, debug_lines
-
-GOLDEN = Path(__file__).resolve().parent / "golden" / "smtp-seed-debug.txt"
 
 # What the user typed, one list per command, one string per TCP segment (the capture's
 # match_len values: `la`, `mi`, `UI` and every CRLF arrived as two-byte segments).
@@ -47,7 +45,7 @@ def replay():
 
 def test_seed_capture_reproduced_to_the_character():
     lines, *_ = replay()
-    assert "\n".join(lines) + "\n" == GOLDEN.read_text()
+    assert_golden("smtp-seed-debug.txt", "\n".join(lines) + "\n")
 
 
 def test_seed_exchange_passes_unchanged():

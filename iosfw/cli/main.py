@@ -1,11 +1,48 @@
-"""`iosfw`: the router on the command line (one-shot `-c`, scripts on stdin, or the shell)."""
+"""`iosfw`: the router on the command line (the console, one-shot `-c`, scripts and pipes), and
+the sub-commands that put it on real sockets (`iosfw serve`, `iosfw proxy`).
+
+Each sub-command is a module with `arguments(parser)` (its options) and `run(args)`. It is
+imported only when it is named, so that the console and `-c` start without loading the network
+front ends; the imports go one way, from here to them (they start from iosfw/app.py, as this
+module does, and never import it back). A new sub-command (`lab`, `lint`, `replay`) is one
+entry in COMMANDS.
+"""
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import sys
 
-BUILTIN_LABEL = "3640-123 (built-in)"
+from ..app import boot, device
+from .batch import run_commands, run_script
+
+__all__ = ["boot", "main", "run_commands", "run_script"]   # what tests and bench/ drive
+
+COMMANDS = {
+    "serve": ("iosfw.remote.serve", "serve the router over telnet and SSH (docs/remote.md)"),
+    "proxy": ("iosfw.remote.proxy", "inspect real SMTP connections through the router "
+                                    "(docs/smtp.md)"),
+}
+
+
+class _Command(argparse.ArgumentParser):
+    """A sub-command's parser: its module adds the options when the sub-command is parsed
+    (wherever its name stands among the arguments), not when `iosfw` starts."""
+
+    def __init__(self, *args, module: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module = module
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self.get_default("run") is None:
+            command = importlib.import_module(self.module)
+            command.arguments(self)
+            self.set_defaults(run=command.run)
+        parsed, extra = super().parse_known_args(args, namespace)
+        if extra:   # said with the sub-command's usage, as `iosfw serve --bad` should be
+            self.error("unrecognized arguments: " + " ".join(extra))
+        return parsed, extra
 
 
 def _arguments(argv):
@@ -25,105 +62,11 @@ def _arguments(argv):
     parser.add_argument("--keep-going", action="store_true",
                         help="with --script: report refused lines and go on (status 1 at the "
                              "end)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="sub-commands",
+                                     parser_class=_Command)
+    for name, (module, summary) in COMMANDS.items():
+        commands.add_parser(name, help=summary, module=module)
     return parser.parse_args(argv)
-
-
-def boot(config: str | None):
-    """Load the startup-config; returns (router, store, diagnostics) or exits 1 if unreadable."""
-    from pathlib import Path
-
-    from ..config.loader import UnreadableConfig, load_text, read_config_file
-    from .startup import StartupStore
-
-    store = StartupStore(Path(config)) if config else StartupStore.builtin()
-    store.remove_stale()
-    try:
-        text = read_config_file(config) if config else store.read()
-    except UnreadableConfig as err:
-        print(f"iosfw: {err}", file=sys.stderr)
-        raise SystemExit(1)
-    label = config or (str(store.path) if store.path.exists() else BUILTIN_LABEL)
-    result = load_text(text, label)
-    for diag in result.diagnostics:
-        print(diag.format(), file=sys.stderr)
-    return result.router, store
-
-
-def run_commands(session, commands) -> int:
-    """`-c`: only the output; with --json and several commands, one JSON array of their facts."""
-    status, documents = 0, []
-    for command in commands:
-        reply = session.execute(command)
-        if reply.error and "^" in reply.output:
-            sys.stdout.write(command + "\n" + _caret_from(session, command, reply.output))
-        elif session.as_json and len(commands) > 1 and not reply.error:
-            documents.append(reply.output)
-        else:
-            sys.stdout.write(reply.output)
-        status |= int(reply.error)
-    if documents:
-        sys.stdout.write("[\n" + ",\n".join(d.rstrip("\n") for d in documents) + "\n]\n")
-    return status
-
-
-def _caret_from(session, command, output):
-    """Re-aim a caret block at a bare command line (no prompt is printed in -c mode)."""
-    first, _, rest = output.partition("\n")
-    shift = len(session.prompt())
-    return first[shift:] + "\n" + rest
-
-
-def run_script(session, stream, name: str | None = None, keep_going: bool = True) -> int:
-    """Replay shell lines and print what the console would show, prompt and command included.
-    Piped in (no `name`), a refused command is part of the transcript, as on a console; from
-    `--script`, it is reported as NAME:LINE on stderr and stops the replay unless
-    `keep_going`. Questions (`[confirm]`) take the next line as their answer. Log messages
-    appear where the router puts them: after the next prompt, on lines of their own."""
-    from .session import Reply
-
-    status, number, waiting = 0, 0, ""
-    for raw in stream:
-        number += 1
-        line = raw.rstrip("\r\n")
-        prompt = session.prompt()
-        sys.stdout.write(prompt + session.after_prompt(waiting) + line + "\n")
-        reply = session.execute(line)
-        while reply.ask:
-            sys.stdout.write(reply.output + reply.ask.prompt + "\n")
-            typed = stream.readline()
-            number += 1
-            if not typed:
-                reply = Reply()
-                break
-            reply = reply.ask.answer(typed.rstrip("\r\n"))
-        sys.stdout.write(reply.body)
-        waiting = reply.messages
-        if reply.error and name is not None:
-            status = 1
-            sys.stdout.flush()
-            where = f"{name}:{number}:{_caret_column(reply.output, prompt)}"
-            print(f"{where} {_first_message(reply.output)}", file=sys.stderr)
-            if not keep_going:
-                break
-        if reply.closed:
-            break
-    if waiting and not reply.closed:
-        sys.stdout.write(session.prompt() + "\n" + waiting)
-    return status
-
-
-def _caret_column(output: str, prompt: str) -> str:
-    """`COLUMN:` (1-based, in the script line) when the error has a caret, else ""."""
-    for line in output.splitlines():
-        if line.strip() == "^":
-            return f"{line.index('^') - len(prompt) + 1}:"
-    return ""
-
-
-def _first_message(output: str) -> str:
-    """The line that says what was wrong (`% Invalid input ...`), not the caret above it."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return next((line for line in lines if line.startswith("%")), lines[0] if lines else "")
 
 
 def _bytes_through() -> None:
@@ -139,26 +82,19 @@ def _bytes_through() -> None:
 
 
 def main(argv=None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["serve"]:
-        from ..remote.serve import main as serve
-        return serve(argv[1:])
-    if argv[:1] == ["proxy"]:
-        from ..remote.proxy import main as proxy
-        return proxy(argv[1:])
-    args = _arguments(argv)
-    from ..clock import Clock
-    from ..device import Device
-    from .session import Session
+    args = _arguments(sys.argv[1:] if argv is None else list(argv))
+    if args.command:
+        return args.run(args)
+    from .session import Session  # the grammar and the engine: not for --help or `serve`
 
-    if args.commands or args.script or not sys.stdin.isatty():
+    batch = bool(args.commands or args.script or not sys.stdin.isatty())
+    if batch:
         _bytes_through()
-    router, store = boot(args.config)
+    box = device(args.config, live=not batch)
     if args.commands:
-        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
-        return run_commands(session, args.commands)
+        return run_commands(Session(box, privileged=True, as_json=args.json), args.commands)
     if args.script:
-        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
+        session = Session(box, privileged=True, as_json=args.json)
         try:
             stream = open(args.script, encoding="utf-8-sig", errors="surrogateescape")
         except OSError as err:
@@ -166,11 +102,10 @@ def main(argv=None) -> int:
             return 1
         with stream:
             return run_script(session, stream, args.script, args.keep_going)
-    if not sys.stdin.isatty():
-        session = Session(Device(router, store, Clock()), privileged=True, as_json=args.json)
-        return run_script(session, sys.stdin)
+    if batch:
+        return run_script(Session(box, privileged=True, as_json=args.json), sys.stdin)
     from .shell import run_shell
-    return run_shell(Session(Device(router, store, Clock(live=True)), as_json=args.json))
+    return run_shell(Session(box, as_json=args.json))
 
 
 if __name__ == "__main__":

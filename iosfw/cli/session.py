@@ -14,7 +14,7 @@ from ..clock import Clock
 from ..config import model as m
 from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
 from ..config.names import int_to_ip
-from ..config.secrets import type5_check, type7_decode
+from ..config.secrets import password_matches
 from ..device import Device
 from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
@@ -237,7 +237,7 @@ class Session:
             try:
                 return self._configure(line)
             except ConfigError as err:
-                return Reply(self.config_error_text(line, err), error=True)
+                return self.config_refusal(err)
         return self._exec_line(line, self.prompt())
 
     @property
@@ -275,26 +275,28 @@ class Session:
         try:
             return self._exec(parse(line, START_RULES[self.mode]))
         except CommandError as err:
-            return Reply(self.error_text(line, err, prompt), error=True)
+            return self.refusal(line, err, prompt)
         except ConfigError as err:
-            return Reply(self.config_error_text(line, err), error=True)
+            return self.config_refusal(err)
 
-    def error_text(self, line: str, err: CommandError, prompt: Optional[str] = None) -> str:
-        """IOS's error block: the caret under the offending column, measured from the prompt."""
+    def refusal(self, line: str, err: CommandError, prompt: Optional[str] = None) -> Reply:
+        """IOS's error block: the caret under the offending column, measured from the prompt
+        (Reply.column says where it stands)."""
         if err.kind == "ambiguous":
-            return err.ios_message() + "\n"
+            return Reply(err.ios_message() + "\n", error=True)
         if err.kind == "incomplete":
-            return err.ios_message() + "\n\n"
+            return Reply(err.ios_message() + "\n\n", error=True)
         if self.mode in ("user", "exec") and err.column == 0 and len(split_words(line)) == 1:
-            return self._unknown_host(line.strip())
-        prompt = self.prompt() if prompt is None else prompt
-        return " " * (len(prompt) + err.column) + "^\n" + err.ios_message() + "\n\n"
+            return Reply(self._unknown_host(line.strip()), error=True)
+        column = len(self.prompt() if prompt is None else prompt) + err.column
+        return Reply(" " * column + "^\n" + err.ios_message() + "\n\n", error=True, column=column)
 
-    def config_error_text(self, line: str, err: ConfigError) -> str:
+    def config_refusal(self, err: ConfigError) -> Reply:
         """A refusal of the model's: IOS's caret block when it points at a word."""
         if err.column is not None and err.message.startswith("% Invalid input"):
-            return " " * (len(self.prompt()) + err.column) + "^\n" + err.message + "\n\n"
-        return err.message + "\n"
+            column = len(self.prompt()) + err.column
+            return Reply(" " * column + "^\n" + err.message + "\n\n", error=True, column=column)
+        return Reply(err.message + "\n", error=True)
 
     def _unknown_host(self, word: str) -> str:
         if self.router.ip_domain_lookup:
@@ -309,7 +311,7 @@ class Session:
         try:
             return help_listing(self.mode, typed)
         except CommandError as err:
-            return self.error_text(typed, err)
+            return self.refusal(typed, err).output
 
     def complete(self, typed: str) -> Optional[str]:
         """Tab: the completed line, or None when no single keyword fits."""
@@ -344,7 +346,7 @@ class Session:
         try:
             slot = execute(self.cfg, line)
         except CommandError as err:
-            return Reply(self.error_text(line, err), error=True)
+            return self.refusal(line, err)
         except ConfigError:
             self._undo.restore()    # a command applies whole or not at all
             raise
@@ -386,14 +388,7 @@ class Session:
 
     def check_enable_password(self, typed: str) -> Reply:
         """The answer to `Password:` after `enable`; three failures give `% Bad secrets`."""
-        r = self.router
-        if r.enable_secret:
-            ok = type5_check(typed, r.enable_secret.value) if r.enable_secret.type == 5 \
-                else typed == r.enable_secret.value
-        else:
-            pw = r.enable_password
-            ok = typed == (type7_decode(pw.value) if pw.type == 7 else pw.value)
-        if ok:
+        if password_matches(typed, self.router.enable_secret or self.router.enable_password):
             self.privileged, self.password_tries = True, 0
             return Reply()
         self.password_tries += 1
@@ -458,7 +453,7 @@ class Session:
         self.history.clear()
         self.device.reloaded()
         return Reply(f"\n{self.router.hostname} con0 is now available\n\n\n\n"
-                     "Press RETURN to get started.\n\n")
+                     "Press RETURN to get started.\n\n", reloaded=True)
 
     def exec_disable(self, t) -> Reply:
         self.privileged = False
@@ -521,11 +516,7 @@ class Session:
 
     # ------------------------------------------------------------------ clear
     def exec_clear_access_list_counters(self, t) -> Reply:
-        name = " ".join(words(t.children[0])) if t.children else None
-        for acl_name, acl in self.router.access_lists.items():
-            if name is None or acl_name == name:
-                for entry in acl.entries:
-                    entry.matches = 0
+        self.engine.clear_acl_counters(" ".join(words(t.children[0])) if t.children else None)
         return Reply()
 
     def exec_clear_ip_inspect_session(self, t) -> Reply:
@@ -594,7 +585,9 @@ class Session:
                 return Reply("startup-config is not present\n")
             return self._out(running_config.render_startup(text), lambda: {"text": text})
         if name in ("show_access_lists", "show_ip_access_lists"):
-            return self._out(access_lists.text(r, acl), lambda: access_lists.facts(r, acl))
+            matches = self.device.acl_matches
+            return self._out(access_lists.text(r, matches, acl),
+                             lambda: access_lists.facts(r, matches, acl))
         if name == "show_ip_interface_brief":
             return self._out(interfaces.text(r), lambda: interfaces.facts(r))
         if name == "show_ip_nat_translations":
@@ -621,7 +614,7 @@ class Session:
         if name == "show_users":
             return self._out(users.text(self), lambda: users.facts(self))
         if name == "show_login":
-            pool = getattr(self.device, "lines", None)    # the served router's vty lines
+            pool = self.device.vtys
             watch = pool.guard.watch() if pool is not None else login.unwatched(r.login)
             if first(t, "FAILURES"):
                 return self._out(login.failures_text(watch), lambda: login.failures_facts(watch))

@@ -1,5 +1,6 @@
-"""The interactive console on a local terminal (prompt-toolkit): `?` help, Tab, Ctrl-Z, history
-and the ` --More-- ` pager, all answered by the same Session as every other front end."""
+"""The interactive console on a local terminal (prompt-toolkit): `?` help, Tab, Ctrl-Z and
+history on the command line; the ` --More-- ` pager, questions and log messages as the one
+Conversation (conversation.py) decides them for every front end."""
 from __future__ import annotations
 
 import getpass
@@ -9,6 +10,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.key_binding import KeyBindings
 
+from .conversation import Conversation, Terminal
 from .pager import Pager
 
 CTRL_Z = "\x1a"
@@ -54,59 +56,68 @@ def _read_key() -> str:
         termios.tcsetattr(fd, termios.TCSADRAIN, old)
 
 
-def show(session, text: str) -> None:
-    pager = Pager(text, session.terminal_length)
-    sys.stdout.write(pager.first())
-    while not pager.done:
-        sys.stdout.write(Pager.PROMPT)
+class Console(Terminal):
+    """The terminal's side of the conversation: prompt-toolkit draws the prompt it is given,
+    the pager's ` --More-- ` is erased with a carriage return, and every write is flushed
+    (a question is read by getpass, which writes to the terminal itself)."""
+
+    def __init__(self):
+        self.prompt = ""
+        self.asked = ("", False)
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(text)
         sys.stdout.flush()
-        try:
-            key = _read_key()
-        except KeyboardInterrupt:
-            key = "q"  # Ctrl-C at --More-- stops the output, as any other key but space/return
-        sys.stdout.write("\r" + " " * len(Pager.PROMPT) + "\r")
-        sys.stdout.write(pager.key(key))
-    sys.stdout.flush()
+
+    def erase_more(self) -> None:
+        self.write("\r" + " " * len(Pager.PROMPT) + "\r")
+
+    def ready(self, shown: str, prompt: str) -> None:
+        self.write(shown)
+        self.prompt = prompt
+
+    def question(self, prompt: str, secret: bool) -> None:
+        self.asked = (prompt, secret)
 
 
 def run_shell(session) -> int:
-    """The console loop. Log messages come after the prompt that follows a command, on lines
-    of their own; the prompt is drawn again after them only with `logging synchronous` (the
-    typed line then starts at the left margin, as on the router)."""
-    prompt = PromptSession(key_bindings=_bindings(session))
+    """The console loop: read what the conversation expects next, as this terminal reads it."""
+    lines = PromptSession(key_bindings=_bindings(session))
+    console = Console()
+    conversation = Conversation(session, console)
     print(f"\n{session.router.hostname} con0 is now available\n\n\n\nPress RETURN to get started.\n")
-    waiting = ""
+    conversation.start()
     while True:
-        shown = session.prompt()
-        if waiting:
-            sys.stdout.write(shown + "\n" + waiting)
-            sys.stdout.flush()
-            shown = shown if session.synchronous else ""
-            waiting = ""
-        try:
-            line = prompt.prompt(shown)
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            if not session.configuring:
-                return 0
-            line = CTRL_Z
-        if line == CTRL_Z:
-            line = "end" if session.configuring else ""
-        reply = session.execute(line)
-        while reply.ask:
-            show(session, reply.output)
+        expecting = conversation.expecting
+        if expecting == "command":
             try:
-                if reply.ask.secret:
-                    typed = getpass.getpass(reply.ask.prompt)  # IOS echoes nothing, not even stars
-                else:
-                    typed = input(reply.ask.prompt)
+                line = lines.prompt(console.prompt)
+            except KeyboardInterrupt:
+                conversation.interrupt()
+                continue
+            except EOFError:
+                if not conversation.ctrl_z():
+                    return 0
+                continue
+            if line != CTRL_Z:
+                conversation.enter(line)
+            elif not conversation.ctrl_z():
+                conversation.enter("")     # prompt-toolkit has ended the line, as Return does
+        elif expecting == "answer":
+            prompt, secret = console.asked
+            try:
+                # IOS echoes nothing of a password, not even stars
+                typed = getpass.getpass(prompt) if secret else input(prompt)
             except (KeyboardInterrupt, EOFError):
                 print()
-                reply = session.cancelled()  # Ctrl-C abandons the question and its command
-                break
-            reply = reply.ask.answer(typed)
-        show(session, reply.body)
-        waiting = reply.messages
-        if reply.closed:
+                conversation.interrupt()   # Ctrl-C abandons the question and its command
+                continue
+            conversation.enter(typed)
+        elif expecting == "key":
+            try:
+                key = _read_key()
+            except KeyboardInterrupt:
+                key = "q"  # Ctrl-C at --More-- stops the output, as any key but space/return
+            conversation.key(key)
+        else:
             return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..config.loader import UnreadableConfig, decode_config
-from ..show.running_config import encode_config
+from ..config.render import encode_config
 
 BUILTIN_NAME = "3640-123.cfg"
 PRIVATE_DIRECTORY = 0o700

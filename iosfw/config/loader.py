@@ -8,10 +8,10 @@ from typing import Optional
 
 from ..parser.grammar import START_RULES
 from ..parser.words import CommandError, parse
-from ..show.running_config import REJECTED_MARK, settle
 from . import model as m
 from .apply import SUB_MODE_NAMES, ConfigError, Configurator, execute
 from .names import is_physical
+from .render import REJECTED_MARK, settle
 
 _BANNER = re.compile(r"^\s*banner\s+\S+\s+(\^C|\S)", re.IGNORECASE)
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -57,7 +57,7 @@ def decode_config(data: bytes) -> str:
     """A configuration's bytes as text. The router keeps bytes, not characters: UTF-8 is read
     as such and any other byte is kept as itself (surrogateescape), so a Latin-1 or Shift-JIS
     file is saved back byte for byte and never fails to load. A leading UTF-8 BOM is an
-    editor's mark, not part of the first line. (running_config.encode_config writes them.)"""
+    editor's mark, not part of the first line. (render.encode_config writes them.)"""
     return data.decode("utf-8", "surrogateescape").removeprefix(BOM)
 
 

@@ -87,7 +87,6 @@ class AclEntry:
     options: tuple[str, ...] = ()    # established, fragments, precedence X, tos X, ... in order
     log: str = ""                    # "", "log" or "log-input"
     remark: str = ""
-    matches: int = 0
 
 
 _REVISIONS = itertools.count(1)

@@ -1,9 +1,14 @@
-"""IOS password encodings: type 7 (reversible XOR) and type 5 (MD5-crypt)."""
+"""IOS password encodings, type 7 (reversible XOR) and type 5 (MD5-crypt), and the one check
+of a typed password against a stored one (password_matches)."""
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Optional
 
 from ..textutil import is_number
+
+if TYPE_CHECKING:
+    from .model import Secret
 
 _XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
 _CRYPT64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -92,3 +97,19 @@ def type5_valid(hashed: str) -> bool:
     parts = hashed.split("$")
     return len(parts) == 4 and parts[0] == "" and parts[1] == "1" and 0 < len(parts[2]) <= 8 \
         and len(parts[3]) == 22 and all(c in _CRYPT64 for c in parts[3])
+
+
+def password_matches(typed: str, secret: Optional[Secret]) -> bool:
+    """Whether `typed` opens `secret`, stored as type 0, 7 or 5: the one check behind `enable`
+    (its secret, else its password), a line's `password` and a `username`'s. No secret opens
+    nothing, and neither does a stored value IOS would not accept."""
+    if secret is None:
+        return False
+    try:
+        if secret.type == 5:
+            return type5_check(typed, secret.value)
+        if secret.type == 7:
+            return typed == type7_decode(secret.value)
+    except (BadSecret, ValueError):
+        return False
+    return typed == secret.value

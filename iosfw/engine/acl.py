@@ -11,6 +11,11 @@ of one destination mask (and source mask, and whether an `eq` destination port i
 key) in a dict keyed by those masked fields: one lookup yields the few rules that can match.
 Groups are tried in order of their first rule, and the lowest-index match wins.
 
+The hit counters `show access-lists` prints are engine state, kept on the rules: a list compiled
+again after a change takes over the counts of the entries it still holds (the same entry
+objects), as IOS keeps the counters of the entries a change did not touch; the configuration
+model holds no counter.
+
 Not modelled: time ranges (an entry naming a `time-range` is always active) and reflexive
 lists (`evaluate` matches nothing yet; `reflect` does not change what its entry matches).
 """
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from ..config import model as m
 from ..config.apply import PROTOCOL_NAMES
@@ -87,11 +92,13 @@ class Rule:
     # the fields every test reads come first, to share the object's first cache lines
     __slots__ = ("index", "proto", "src", "src_care", "dst", "dst_care", "tos_mask",
                  "tos_value", "fragments", "layer4", "permit", "entry", "sport", "dport",
-                 "established", "icmp_type", "icmp_code")
+                 "established", "icmp_type", "icmp_code", "hits")
 
-    def __init__(self, index: int, entry: m.AclEntry, header: tuple[int, int], pool: dict):
+    def __init__(self, index: int, entry: m.AclEntry, header: tuple[int, int], pool: dict,
+                 hits: int):
         self.index = index
         self.entry = entry
+        self.hits = hits                      # packets it decided (`show access-lists`)
         self.permit = entry.action == "permit"
         self.proto = protocol_number(entry.protocol)
         self.src_care = interned(pool, ~entry.src.wildcard & 0xFFFFFFFF)
@@ -226,19 +233,23 @@ class ProtocolIndex:
 
 
 class CompiledAcl:
-    """An access list ready for packets. Compile again after the list changes."""
+    """An access list ready for packets. Compile again after the list changes, from the
+    `previous` compilation of the list so that the entries it still holds keep their hits."""
 
-    def __init__(self, acl: m.AccessList):
+    def __init__(self, acl: m.AccessList, previous: Optional[CompiledAcl] = None):
         self.acl = acl
         self.revision = acl.revision          # the version of the list compiled
         self.rules: list[Rule] = []
+        # by identity: `previous` holds its entries, so no id here is of a dead object
+        kept = {id(r.entry): r.hits for r in previous.rules if r.hits} if previous else {}
         pool: dict = {}
         for entry in acl.entries:
             if entry.action not in ("permit", "deny"):
                 continue    # a remark, or `evaluate` (reflexive lists are not modelled)
             header = header_match(entry.options)
             if header is not None:
-                self.rules.append(Rule(len(self.rules), entry, header, pool))
+                self.rules.append(Rule(len(self.rules), entry, header, pool,
+                                       kept.get(id(entry), 0)))
         # What an unfragmented packet or a first fragment can match: no `fragments` entry.
         self.initial = ProtocolIndex([r for r in self.rules if not r.fragments], by_port=True)
         # What a non-initial fragment can match: not a deny with layer-4 information. It has
@@ -248,6 +259,11 @@ class CompiledAcl:
 
     def first_match(self, p: Packet) -> m.AclEntry | None:
         """The first entry that matches; None when only the implicit deny does."""
+        rule = self.first_rule(p)
+        return rule.entry if rule is not None else None
+
+    def first_rule(self, p: Packet) -> Rule | None:
+        """The rule of the first entry that matches; None when only the implicit deny does."""
         index = self.later if p.fragment_offset else self.initial
         blocks, general = index.by_proto.get(p.proto, index.other)
         dst, src, port_key = p.dst, p.src, p.dport << 64
@@ -267,17 +283,34 @@ class CompiledAcl:
                 if rule.matches(p):
                     best, limit = rule, rule.index
                     break
-        return best.entry if best is not None else None
+        return best
+
+    def hit(self, p: Packet) -> Rule | None:
+        """The deciding rule with this packet counted on it; None for the implicit deny, which
+        counts nowhere."""
+        rule = self.first_rule(p)
+        if rule is not None:
+            rule.hits += 1
+        return rule
 
     def check(self, p: Packet, count: bool = True) -> tuple[bool, m.AclEntry | None]:
-        """(permitted?, the deciding entry: None for the implicit deny), counting the hit on
-        the entry as `show access-lists` does unless `count` is False."""
-        entry = self.first_match(p)
-        if entry is None:
+        """(permitted?, the deciding entry: None for the implicit deny), counting the hit as
+        `show access-lists` does unless `count` is False."""
+        rule = self.hit(p) if count else self.first_rule(p)
+        if rule is None:
             return False, None
-        if count:
-            entry.matches += 1
-        return entry.action == "permit", entry
+        return rule.permit, rule.entry
+
+    def counts(self, entries: list[m.AclEntry]) -> list[int]:
+        """The hits of each of `entries` (the list's, in its order): 0 for an entry that is no
+        rule here (a remark, an entry that can never match, one added since)."""
+        hits = {id(r.entry): r.hits for r in self.rules}
+        return [hits.get(id(e), 0) for e in entries]
+
+    def clear_counts(self) -> None:
+        """`clear access-list counters`."""
+        for rule in self.rules:
+            rule.hits = 0
 
 
 def naive_first_match(acl: CompiledAcl, p: Packet) -> m.AclEntry | None:

@@ -37,6 +37,7 @@ class Step(NamedTuple):
     #                  blocked (host over its half-open limit), no-address (NAT pool empty)
     subject: Any = None
     acl: str = ""    # the access list's name for ACL phases
+    matches: int = 0  # ACL phases: the deciding entry's hits, this packet's included
 
 
 @dataclass(slots=True)
@@ -52,8 +53,9 @@ class Outcome:
     from_initiator: Optional[bool] = None        # for a packet of an existing session
     released: bytes = b""    # client bytes the inspector held and lets go to the server now
 
-    def step(self, phase: str, verdict: str, subject: Any = None, acl: str = "") -> None:
-        self.steps.append(Step(phase, verdict, subject, acl))
+    def step(self, phase: str, verdict: str, subject: Any = None, acl: str = "",
+             matches: int = 0) -> None:
+        self.steps.append(Step(phase, verdict, subject, acl, matches))
 
 
 @dataclass(slots=True)
@@ -134,11 +136,29 @@ class Engine:
 
     def _compiled(self, acl: m.AccessList) -> CompiledAcl:
         """The list compiled, again only if it changed since (a configuration command costs
-        what it changes, not what the configuration holds)."""
+        what it changes, not what the configuration holds), keeping the hits of its entries."""
         done = self.acls.get(acl.name)
         if done is not None and done.acl is acl and done.revision == acl.revision:
             return done
-        return CompiledAcl(acl)
+        return CompiledAcl(acl, done)
+
+    # ------------------------------------------------------------------ ACL counters
+    def acl_matches(self, acl: m.AccessList) -> list[int]:
+        """The hits of each entry of `acl`, in its order, as `show access-lists` prints them."""
+        compiled = self.acls.get(acl.name)
+        return compiled.counts(acl.entries) if compiled else [0] * len(acl.entries)
+
+    def clear_acl_counters(self, name: Optional[str] = None) -> None:
+        """`clear access-list counters [NAME]`: every list's, or list NAME's."""
+        for compiled in self.acls.values():
+            if name is None or compiled.acl.name == name:
+                compiled.clear_counts()
+
+    def acl_permits(self, name: str, packet: Packet) -> Optional[bool]:
+        """Whether list `name` permits `packet`, the hit counted (a connection to the router
+        itself, matched as its SYN); None when there is no such list."""
+        acl = self.acls.get(name)
+        return acl.check(packet)[0] if acl is not None else None
 
     # ------------------------------------------------------------------ timers
     def tick(self, now: float) -> list:
@@ -211,22 +231,24 @@ class Engine:
         if acl is None:
             outcome.step(phase, "permit", None, name)   # a missing list permits, as in IOS
             return True
-        permitted, entry = acl.check(packet)
-        outcome.step(phase, "permit" if permitted else ("deny" if entry else "implicit-deny"),
-                     entry, name)
-        if entry is not None and entry.log:
+        rule = acl.hit(packet)
+        if rule is None:
+            outcome.step(phase, "implicit-deny", None, name)
+            return False
+        entry = rule.entry
+        outcome.step(phase, "permit" if rule.permit else "deny", entry, name, rule.hits)
+        if entry.log:
             mac = self.source_mac(packet.src, outcome.ingress) if entry.log == "log-input" \
                 else None
             logged = self.acl_log.hit(name, acl.acl.kind == "standard", entry, packet,
                                       outcome.ingress, now, mac)
             if logged is not None:
                 outcome.events.append(logged)
-        return permitted
+        return rule.permit
 
     def _permits(self, name: str, packet: Packet) -> bool:
-        """Whether a NAT rule's access list takes this packet."""
-        acl = self.acls.get(name)
-        return acl is not None and acl.check(packet)[0]
+        """Whether a NAT rule's access list takes this packet (a missing list takes none)."""
+        return self.acl_permits(name, packet) is True
 
     # ------------------------------------------------------------------ the path
     def forward(self, packet: Packet, ingress: str, now: float) -> Outcome:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum, auto
 
 # ------------------------------------------------------------------ verbs and match ids
 ESMTP_VERBS = ("AUTH", "DATA", "EHLO", "ETRN", "HELO", "HELP", "MAIL", "NOOP", "QUIT", "RCPT",
@@ -194,6 +195,159 @@ def _printable(raw: bytes, limit: int = 40) -> str:
     return "".join(c if " " <= c <= "~" else "." for c in text)
 
 
+# ------------------------------------------------------------------ session state: plain data
+class LineMode(Enum):
+    """What becomes of a command line's bytes as they arrive, decided by its verb."""
+    VERB = auto()               # held until the verb and its delimiter are known
+    PASS = auto()               # forwarded as they arrive
+    HOLD = auto()               # held whole, examined at the line's end (ESMTP parameters)
+    MASK = auto()               # forwarded overwritten with `x` from `mask_from` on
+
+
+# The modes as module names: looking a member up on an Enum class costs ten times a global in
+# Python 3.11, and the modes are tested several times per command line.
+M_VERB, M_PASS, M_HOLD, M_MASK = LineMode.VERB, LineMode.PASS, LineMode.HOLD, LineMode.MASK
+
+
+@dataclass(slots=True)
+class CommandLine:
+    """The command line being reassembled, so that starting and ending a line are named steps."""
+    index: int = 0              # command lines of the session, from 1
+    length: int = 0             # bytes received, the terminator included
+    vstate: int | None = START  # verb automaton; None once the verb is matched
+    pstate: int = P_START       # parameter automaton
+    verb: str | None = None
+    mode: LineMode = M_VERB
+    held: bytearray = field(default_factory=bytearray)
+    fwd: int = 0                # line bytes forwarded
+    mask_from: int | None = None    # line offset from which bytes are overwritten
+    auth_line: bool = False     # a response to an AUTH challenge, not a command
+
+    def begin(self, auth_response: bool) -> None:
+        """Its first byte arrived: number it; an AUTH response has no verb and is held whole."""
+        self.index += 1
+        if auth_response:
+            self.auth_line = True
+            self.vstate = None
+            self.pstate = P_TEXT
+            self.mode = M_HOLD
+
+    def mask(self, offset: int) -> bool:
+        """Overwrite the line from `offset` on; True the first time the line is masked."""
+        if self.mask_from is None or offset < self.mask_from:
+            self.mask_from = offset
+        if self.mode is M_MASK:
+            return False
+        self.mode = M_MASK
+        return True
+
+    def terminator_len(self) -> int:
+        return 2 if self.held[-2:] == b"\r\n" else 1
+
+    def reset(self) -> None:
+        """After its terminator: ready for the next line, which keeps counting from `index`."""
+        self.length = 0
+        self.vstate = START
+        self.pstate = P_START
+        self.verb = None
+        self.mode = M_VERB
+        self.held = bytearray()
+        self.fwd = 0
+        self.mask_from = None
+        self.auth_line = False
+
+
+@dataclass(slots=True)
+class DataPhase:
+    """The message after a 354: what a dot line or CRLF.CRLF split across segments needs."""
+    active: bool = False
+    tail: bytes = b"\r\n"       # the last two message bytes forwarded
+    held: bytes = b""           # a possible dot line held until its next bytes arrive
+    msg_len: int = 0            # bytes of this message
+    total: int = 0              # message bytes of the whole session, against max_data
+
+    def start(self) -> None:
+        """A 354 came: the message starts at a line start, with nothing held."""
+        self.active = True
+        self.tail = b"\r\n"
+        self.held = b""
+        self.msg_len = 0
+
+    def end(self) -> None:
+        """CRLF.CRLF was forwarded: the client sends commands again."""
+        self.active = False
+
+
+@dataclass(slots=True)
+class ReplyLine:
+    """The reply line being received, and the EHLO reply lines kept until its final one."""
+    index: int = 0              # reply lines of the session, from 0 (the greeting)
+    length: int = 0             # bytes received, the terminator included
+    head: bytes = b""           # its first 512 bytes
+    lines: list[bytes] = field(default_factory=list)    # heads of the EHLO reply so far
+
+    def malformed(self) -> bool:
+        head = self.head
+        for k in range(min(3, len(head))):
+            if not 48 <= head[k] <= 57:
+                return True
+        return len(head) > 3 and head[3] not in (SP, 45, CR, LF)
+
+    def code(self):
+        """(code, final) of the line so far; code None while unknown or malformed."""
+        head = self.head
+        if len(head) < 3 or self.malformed():
+            return None, True
+        return int(head[:3]), head[3:4] != b"-"
+
+    def finish(self) -> bytes:
+        """After its terminator: count it and start the next line; returns its head."""
+        head = self.head
+        self.index += 1
+        self.length, self.head = 0, b""
+        return head
+
+    def take_lines(self) -> list[bytes]:
+        """The EHLO reply lines kept until its final line, none kept for the next reply."""
+        lines, self.lines = self.lines, []
+        return lines
+
+
+@dataclass(slots=True)
+class EsmtpSession:
+    """What final replies established (aiosmtpd's Session and Envelope); ESMTP checks read it."""
+    greeted: bool = False
+    pregreet_seen: bool = False
+    pipelining_alerted: bool = False
+    ext: dict[str, list[bytes]] | None = None   # EHLO keywords, None before EHLO/HELO
+    auth_next: bool = False     # the next client line answers a 334 challenge
+    authenticated: bool = False
+    in_tx: bool = False         # a MAIL was accepted, the message not yet sent or reset
+    pending_size: int | None = None     # SIZE= of the MAIL line being examined
+    declared: int | None = None         # SIZE= of the MAIL command forwarded last
+    size: int | None = None             # SIZE= of the accepted MAIL, for this message
+
+    def advertised(self, keyword: str) -> bool:
+        return self.ext is not None and keyword in self.ext
+
+    def hello(self, ext: dict) -> None:
+        """A positive reply to EHLO or HELO: the server's keywords, no transaction open."""
+        self.ext = ext
+        self.in_tx = False
+
+    def start_transaction(self) -> None:
+        """A positive reply to MAIL."""
+        self.in_tx = True
+
+    def end_transaction(self) -> None:
+        """The reply to RSET or to the end of the message."""
+        self.in_tx = False
+
+    def start_data(self) -> None:
+        """A 354: the message is held to the SIZE= of its transaction's MAIL."""
+        self.size = self.declared if self.in_tx else None
+
+
 class SmtpInspector:
     """One SMTP session seen by the router: `from_client` for the initiator's segments,
     `from_server` for the responder's."""
@@ -205,49 +359,30 @@ class SmtpInspector:
         self._reset = False
         self._out = 0                       # client bytes forwarded so far
         self._queue = deque(["GREETING"])   # commands awaiting their final reply
-        self._await = None                  # "DATA"/"AUTH": hold the client until answered
+        self._awaiting = False              # DATA or AUTH sent: hold the client until answered
         self._pending = bytearray()
-        self._greeted = False
-        self._pregreet_seen = False
-        self._pipelining_alerted = False
-        self._ext: dict[str, list[bytes]] | None = None   # EHLO keywords, None before EHLO
-        self._auth_next = False             # next client line answers a 334 challenge
-        self._authenticated = False
-        self._in_tx = False
-        self._pending_size = None           # SIZE= of the MAIL line being examined
-        self._declared = None               # SIZE= of the MAIL command forwarded last
-        self._size = None                   # SIZE= of the accepted MAIL
-        # the command line being received
-        self._cmd_index = 0
-        self._new_line()
-        # the data phase
-        self._data = False
-        self._dctx = b"\r\n"
-        self._dheld = b""
-        self._msg_len = 0
-        self._session_data = 0
-        # the reply line being received
-        self._reply_index = 0
-        self._rlen = 0
-        self._rhead = b""
-        self._reply_lines: list[bytes] = []
+        self._session = EsmtpSession()
+        self._line = CommandLine()
+        self._data = DataPhase()
+        self._reply = ReplyLine()
 
     # ---------------------------------------------------------------- public API
     def from_client(self, data: bytes) -> Verdict:
-        if self._data and not self._dheld and self._await is None and not self._reset:
+        phase = self._data
+        if phase.active and not phase.held and not self._awaiting and not self._reset:
             # message data with no dot after a CR or LF: forwarded as it is
             n = len(data)
             if (n > 1 and data.find(b"\n.") < 0 and data.find(b"\r.") < 0
-                    and (data[0] != 0x2E or self._dctx[-1] not in (CR, LF))
-                    and self._session_data + n <= self.max_data):
-                self._msg_len += n
-                self._session_data += n
+                    and (data[0] != 0x2E or phase.tail[-1] not in (CR, LF))
+                    and phase.total + n <= self.max_data):
+                phase.msg_len += n
+                phase.total += n
                 self._out += n
-                self._dctx = data[-2:]
+                phase.tail = data[-2:]
                 return _pass(data)
         if self._reset:
             return Verdict(b"", (), True)
-        if self._await is not None:
+        if self._awaiting:
             return self._hold(data)
         out: list[bytes] = []
         events: list = []
@@ -274,7 +409,7 @@ class SmtpInspector:
     @property
     def held(self) -> int:
         """Client bytes received but not yet forwarded."""
-        return len(self._pending) + len(self._held) + len(self._dheld)
+        return len(self._pending) + len(self._line.held) + len(self._data.held)
 
     @property
     def answered(self) -> bool:
@@ -285,11 +420,11 @@ class SmtpInspector:
 
     @property
     def in_data(self) -> bool:
-        return self._data
+        return self._data.active
 
     @property
     def extensions(self) -> frozenset:
-        return frozenset(self._ext or ())
+        return frozenset(self._session.ext or ())
 
     # ---------------------------------------------------------------- client side
     def _hold(self, data: bytes) -> Verdict:
@@ -307,66 +442,49 @@ class SmtpInspector:
     def _feed_client(self, data: bytes, out: list, events: list) -> None:
         pos, n = 0, len(data)
         while pos < n and not self._reset:
-            if self._await is not None:
+            if self._awaiting:
                 self._pending += data[pos:]
                 if len(self._pending) > MAX_PENDING:
                     self._reset = True
                     events.append(PendingOverflow(len(self._pending)))
                 return
-            if self._data:
+            if self._data.active:
                 pos = self._data_chunk(data, pos, out, events)
             else:
                 pos = self._command_chunk(data, pos, out, events)
 
-    def _new_line(self) -> None:
-        self._cmd_len = 0
-        self._vstate = START        # verb automaton; None once the verb is matched
-        self._pstate = P_START
-        self._verb = None
-        self._mode = "verb"         # verb (held) | pass | hold (whole line) | mask
-        self._held = bytearray()
-        self._fwd = 0               # line bytes forwarded
-        self._mask_from = None      # line offset from which bytes are overwritten
-        self._auth_line = False
-
     def _start_line(self, events: list) -> None:
-        self._cmd_index += 1
-        if self._auth_next:
-            self._auth_next = False
-            self._auth_line = True
-            self._vstate = None
-            self._pstate = P_TEXT
-            self._mode = "hold"
-        if not self._greeted and not self._pregreet_seen:
-            self._pregreet_seen = True
-            events.append(Anomaly("command before greeting", self._cmd_index))
-        elif (self.esmtp and self._greeted and self._queue and not self._pipelining_alerted
-              and "PIPELINING" not in (self._ext or {})):
-            self._pipelining_alerted = True
-            events.append(EsmtpViolation("PIPELINING", self._cmd_index,
-                                         "not advertised", False))
+        line, session = self._line, self._session
+        line.begin(session.auth_next)
+        session.auth_next = False
+        if not session.greeted and not session.pregreet_seen:
+            session.pregreet_seen = True
+            events.append(Anomaly("command before greeting", line.index))
+        elif (self.esmtp and session.greeted and self._queue and not session.pipelining_alerted
+              and "PIPELINING" not in (session.ext or {})):
+            session.pipelining_alerted = True
+            events.append(EsmtpViolation("PIPELINING", line.index, "not advertised", False))
 
     def _invalid(self, events: list, reason: str, mask_from: int, seen: int = 5) -> None:
         """The line is illegal from `mask_from` on; `seen` bytes of it name the culprit."""
-        if self._mask_from is None or mask_from < self._mask_from:
-            self._mask_from = mask_from
-        if self._mode != "mask":
-            self._mode = "mask"
-            line = self._held if self._fwd == 0 else b""
-            events.append(InvalidCommand(self._cmd_index, bytes(line[:min(seen, 5)]), reason))
+        line = self._line
+        if line.mask(mask_from):
+            head = line.held if line.fwd == 0 else b""
+            events.append(InvalidCommand(line.index, bytes(head[:min(seen, 5)]), reason))
 
     def _command_chunk(self, data: bytes, pos: int, out: list, events: list) -> int:
         nl = data.find(b"\n", pos)
         ended = nl >= 0
         end = nl + 1 if ended else len(data)
         chunk = data[pos:end]
-        if self._cmd_len == 0:
+        line = self._line
+        if line.length == 0:
             self._start_line(events)
-        start = self._cmd_len
-        self._cmd_len += len(chunk)
-        self._held += chunk
+        start = line.length
+        line.length += len(chunk)
+        line.held += chunk
         i = 0
-        if self._vstate is not None:
+        if line.vstate is not None:
             i = self._verb_part(chunk, start, events)
         if i < len(chunk):
             self._param_part(chunk, i, start, ended, events)
@@ -377,7 +495,8 @@ class SmtpInspector:
         return end
 
     def _verb_part(self, chunk: bytes, start: int, events: list) -> int:
-        state, i, n = self._vstate, 0, len(chunk)
+        line = self._line
+        state, i, n = line.vstate, 0, len(chunk)
         while i < n:
             state = _NEXT.get(state, {}).get(chunk[i], DEAD)
             i += 1
@@ -390,26 +509,25 @@ class SmtpInspector:
             i = n
         events.append(Verb(start + i, i, state))
         if state == DEAD:
-            self._vstate = DEAD
             reason = "empty line" if chunk[:1] in (b"\r", b"\n") and start == 0 else \
                 "illegal verb"
             self._invalid(events, reason, 0, decided)
-            self._vstate = None
-            self._pstate = DEAD
+            line.vstate = None
+            line.pstate = DEAD
             return n
         if state in _LEAF:
-            self._verb = _LEAF[state]
-            self._vstate = None
-            events.append(VerbMatch(VERB_ID[self._verb]))
+            line.verb = _LEAF[state]
+            line.vstate = None
+            events.append(VerbMatch(VERB_ID[line.verb]))
         else:
-            self._vstate = state
+            line.vstate = state
         return i
 
     def _param_part(self, chunk: bytes, i: int, start: int, ended: bool, events: list) -> None:
+        line = self._line
         part = chunk[i:]
-        first = start + i                       # line offset of part[0]
-        was = self._pstate
-        if self._mode == "verb":                # the verb delimiter decides the verb
+        was = line.pstate
+        if line.mode is M_VERB:                 # the verb delimiter decides the verb
             b0 = part[0]
             if was == P_CR:                     # a CR ended the previous segment
                 ok, reason = b0 == LF, "bare CR"
@@ -418,12 +536,12 @@ class SmtpInspector:
             else:
                 ok, reason = b0 == SP or b0 == LF, "verb delimiter"
             if ok:
-                self._mode = "hold" if (self.esmtp and self._verb in _HELD_VERBS) else "pass"
+                line.mode = M_HOLD if (self.esmtp and line.verb in _HELD_VERBS) else M_PASS
             elif ok is not None:
                 self._invalid(events, reason, 0)
-        if self._mode in ("pass", "hold") and self._pstate != DEAD:
-            self._scan_params(first, ended, events)
-        if self._mode == "mask" or self._pstate == DEAD:
+        if line.mode in (M_PASS, M_HOLD) and line.pstate != DEAD:
+            self._scan_params(ended, events)
+        if line.mode is M_MASK or line.pstate == DEAD:
             state = DEAD
         else:
             last = part[-1]
@@ -435,15 +553,16 @@ class SmtpInspector:
                 state = P_DELIM if was == P_START and len(part) == 1 else P_SEP
             else:
                 state = P_TEXT
-        self._pstate = state
+        line.pstate = state
         events.append(CmdParam(start + len(chunk), len(part), state))
         if state == P_END:
             events.append(ParamMatch(PARAM_MATCH))
 
-    def _scan_params(self, first: int, ended: bool, events: list) -> None:
+    def _scan_params(self, ended: bool, events: list) -> None:
         """NUL, bare CR and length checks over the line bytes not yet forwarded."""
-        held = self._held
-        base = self._fwd
+        line = self._line
+        held = line.held
+        base = line.fwd
         bad, reason = None, ""
         k = held.find(b"\0")
         if k >= 0:
@@ -454,75 +573,71 @@ class SmtpInspector:
                 bad, reason = c, "bare CR"
                 break
             c = held.find(b"\r", c + 1)
-        limit = MAX_AUTH_LINE if self._auth_line else MAX_COMMAND_LINE
-        body = self._cmd_len - (self._terminator_len() if ended else
-                                (1 if held[-1:] == b"\r" else 0))
+        limit = MAX_AUTH_LINE if line.auth_line else MAX_COMMAND_LINE
+        body = line.length - (line.terminator_len() if ended else
+                              (1 if held[-1:] == b"\r" else 0))
         if body > limit and (bad is None or base + bad > limit):
             bad, reason = limit - base, "line too long"
         if bad is not None:
-            self._invalid(events, reason, 0 if self._mode == "hold" else base + bad)
-
-    def _terminator_len(self) -> int:
-        return 2 if self._held[-2:] == b"\r\n" else 1
+            self._invalid(events, reason, 0 if line.mode is M_HOLD else base + bad)
 
     def _flush(self, out: list, ended: bool) -> None:
         """Forward the held line bytes whose fate is decided."""
-        held = self._held
-        if self._mode in ("verb", "hold") and not ended:
+        line = self._line
+        held = line.held
+        if line.mode in (M_VERB, M_HOLD) and not ended:
             return
         upto = len(held)
         term = 0
         if ended:
-            term = self._terminator_len()
+            term = line.terminator_len()
         elif held[-1:] == b"\r":
             upto -= 1                            # CR: terminator or bare, see next byte
         if upto <= 0:
             return
         piece = bytes(held[:upto])
-        if self._mask_from is not None:
-            j = max(0, self._mask_from - self._fwd)
+        if line.mask_from is not None:
+            j = max(0, line.mask_from - line.fwd)
             body_end = upto - term
             if j < body_end:
                 piece = piece[:j] + b"x" * (body_end - j) + piece[body_end:]
         del held[:upto]
-        self._fwd += upto
+        line.fwd += upto
         self._emit(out, piece)
 
     def _end_line(self, out: list, events: list) -> None:
-        if self._mode == "hold" and self._pstate != DEAD:
+        line = self._line
+        if line.mode is M_HOLD and line.pstate != DEAD:
             self._check_held_line(events)
-        if self._mode == "verb":                 # a line that ended inside the verb
+        if line.mode is M_VERB:                  # a line that ended inside the verb
             self._invalid(events, "illegal verb", 0)
         self._flush(out, True)
-        events.append(EndOfCommandLine(self._cmd_index, self._cmd_len))
-        if self._mode == "mask":
+        events.append(EndOfCommandLine(line.index, line.length))
+        if line.mode is M_MASK:
             item = "xxxx"
-        elif self._auth_line:
+        elif line.auth_line:
             item = "AUTHDATA"
         else:
-            item = self._verb
+            item = line.verb
         self._queue.append(item)
         if item == "DATA" or item in ("AUTH", "AUTHDATA"):
-            self._await = "DATA" if item == "DATA" else "AUTH"
-        self._new_line()
+            self._awaiting = True
+        line.reset()
 
     # ---------------------------------------------------------------- ESMTP examination
     def _check_held_line(self, events: list) -> None:
-        line = bytes(self._held[:len(self._held) - self._terminator_len()])
-        if self._auth_line:
-            problem = None if line == b"*" or _BASE64.match(line) else ("AUTH", "response")
+        line, session = self._line, self._session
+        text = bytes(line.held[:len(line.held) - line.terminator_len()])
+        if line.auth_line:
+            problem = None if text == b"*" or _BASE64.match(text) else ("AUTH", "response")
         else:
-            problem = getattr(self, "_check_" + self._verb)(line[5:])
+            problem = getattr(self, "_check_" + line.verb)(text[5:])
         if problem is not None:
             kind, detail = problem
-            self._mask_from = 0
-            self._mode = "mask"
-            events.append(EsmtpViolation(kind, self._cmd_index, detail, True))
-        elif self._verb == "MAIL":
-            self._declared = self._pending_size
-
-    def _advertised(self, keyword: str) -> bool:
-        return self._ext is not None and keyword in self._ext
+            line.mask(0)
+            events.append(EsmtpViolation(kind, line.index, detail, True))
+        elif line.verb == "MAIL":
+            session.declared = session.pending_size
 
     def _params(self, arg: bytes, prefix: bytes, allowed: dict):
         """Split `FROM:<path> K=V ...`; check each parameter with `allowed[K]`."""
@@ -548,7 +663,7 @@ class SmtpInspector:
         return None, list(seen)
 
     def _need(self, keyword: str, kind: str, token: bytes):
-        if not self._advertised(keyword):
+        if not self._session.advertised(keyword):
             return kind, _printable(token)
         return None
 
@@ -557,7 +672,7 @@ class SmtpInspector:
             return "SIZE", _printable(token)
         if int(value) > self.max_data:
             return "SIZE", _printable(token)
-        self._pending_size = int(value)
+        self._session.pending_size = int(value)
         return self._need("SIZE", "SIZE", token)
 
     def _p_body(self, value, token):
@@ -598,7 +713,7 @@ class SmtpInspector:
         return self._need("DSN", "DSN", token)
 
     def _check_MAIL(self, arg: bytes):
-        self._pending_size = None
+        self._session.pending_size = None
         allowed = {b"SIZE": self._p_size, b"BODY": self._p_body, b"RET": self._p_ret,
                    b"ENVID": self._p_envid, b"AUTH": self._p_auth}
         return self._params(arg, b"FROM:", allowed)[0]
@@ -608,15 +723,16 @@ class SmtpInspector:
                                           b"ORCPT": self._p_orcpt})[0]
 
     def _check_AUTH(self, arg: bytes):
+        session = self._session
         mech, _, initial = arg.strip(b" ").partition(b" ")
-        if self._authenticated:
+        if session.authenticated:
             return "AUTH", "already authenticated"
-        if self._in_tx:
+        if session.in_tx:
             return "AUTH", "during mail transaction"
         if not _MECH.match(mech):
             return "AUTH", _printable(mech)
-        offered = [m.upper() for m in (self._ext or {}).get("AUTH", [])]
-        if not self._advertised("AUTH") or mech.upper() not in offered:
+        offered = [m.upper() for m in (session.ext or {}).get("AUTH", [])]
+        if not session.advertised("AUTH") or mech.upper() not in offered:
             return "AUTH", _printable(mech)
         if initial and initial != b"=" and not _BASE64.match(initial):
             return "AUTH", "initial response"
@@ -631,10 +747,11 @@ class SmtpInspector:
     # ---------------------------------------------------------------- data phase
     def _data_chunk(self, data: bytes, pos: int, out: list, events: list) -> int:
         """Forward message data up to CRLF.CRLF; mask dots of other dot lines."""
-        held = self._dheld
+        phase = self._data
+        held = phase.held
         buf = held + data[pos:] if held else (data[pos:] if pos else data)
         n = len(buf)
-        ctx = self._dctx
+        ctx = phase.tail
         masks = []
         end = hold = None
         lf = buf.find(b"\n.")
@@ -672,118 +789,95 @@ class SmtpInspector:
                 events.append(AmbiguousEndOfData(self._out + m))
             piece = bytes(arr)
         consumed = (limit if end is not None else n) - len(held)
-        self._dheld = buf[hold:] if end is None and hold is not None else b""
-        self._msg_len += consumed
-        self._session_data += consumed
-        if self._session_data > self.max_data:
+        phase.held = buf[hold:] if end is None and hold is not None else b""
+        phase.msg_len += consumed
+        phase.total += consumed
+        if phase.total > self.max_data:
             self._reset = True
-            events.append(MaxDataExceeded(self._session_data, self.max_data))
+            events.append(MaxDataExceeded(phase.total, self.max_data))
             return len(data)
         if piece:
-            self._dctx = (ctx + piece)[-2:] if len(piece) < 2 else piece[-2:]
+            phase.tail = (ctx + piece)[-2:] if len(piece) < 2 else piece[-2:]
         self._emit(out, piece)
         if end is None:
             return len(data)
-        events.append(DataEnd(self._out, self._msg_len))
-        if self.esmtp and self._size is not None and self._msg_len > self._size:
-            events.append(EsmtpViolation("SIZE", self._cmd_index,
-                                         f"declared {self._size}, sent {self._msg_len}", False))
-        self._data = False
+        events.append(DataEnd(self._out, phase.msg_len))
+        size = self._session.size
+        if self.esmtp and size is not None and phase.msg_len > size:
+            events.append(EsmtpViolation("SIZE", self._line.index,
+                                         f"declared {size}, sent {phase.msg_len}", False))
+        phase.end()
         self._queue.append("EOD")
         return pos + consumed
 
-    def _start_data(self, events: list) -> None:
-        self._data = True
-        self._dctx = b"\r\n"
-        self._dheld = b""
-        self._msg_len = 0
-        events.append(DataStart(self._out))
-
     # ---------------------------------------------------------------- server side
     def _reply_chunk(self, chunk: bytes, ended: bool, events: list, release: list) -> None:
-        if self._rlen == 0:
+        reply = self._reply
+        if reply.length == 0:
             events.append(ReplyType("OTHERS"))
-        self._rlen += len(chunk)
-        if len(self._rhead) < 512:
-            self._rhead += chunk[:512 - len(self._rhead)]
-        code, final = self._reply_code()
+        reply.length += len(chunk)
+        if len(reply.head) < 512:
+            reply.head += chunk[:512 - len(reply.head)]
+        code, final = reply.code()
         act = _ACT_CODES.get(code) if code is not None else None
         last = chunk[-1]
         if ended:
             state = R_ACT_END if act else R_END
-        elif code is None and self._rhead_malformed():
+        elif code is None and reply.malformed():
             state = R_BAD_CR if last == CR else R_BAD
         elif code is None:
-            state = R_DIGIT1 if len(self._rhead) == 1 else R_DIGIT2
+            state = R_DIGIT1 if len(reply.head) == 1 else R_DIGIT2
         elif last == CR:
             state = R_ACT_CR if act else R_CR
         else:
             state = R_ACT_TEXT if act else R_TEXT
-        events.append(OtherReply(self._rlen, len(chunk), state))
+        events.append(OtherReply(reply.length, len(chunk), state))
         if not ended:
             return
         events.append(ReplyMatch(REPLY_LINE))
         if act:
             events.append(ReplyMatch(act))
-        events.append(EndOfReplyLine(self._reply_index, self._rlen))
-        self._reply_index += 1
-        head = self._rhead
-        self._rlen, self._rhead = 0, b""
+        events.append(EndOfReplyLine(reply.index, reply.length))
+        head = reply.finish()
         if self._queue and self._queue[0] == "EHLO":
-            self._reply_lines.append(head)
+            reply.lines.append(head)
         if not final:
             return
-        lines, self._reply_lines = self._reply_lines, []
-        self._final_reply(code, lines, events, release)
-
-    def _rhead_malformed(self) -> bool:
-        head = self._rhead
-        for k in range(min(3, len(head))):
-            if not 48 <= head[k] <= 57:
-                return True
-        return len(head) > 3 and head[3] not in (SP, 45, CR, LF)
-
-    def _reply_code(self):
-        """(code, final) of the reply line so far; code None while unknown or malformed."""
-        head = self._rhead
-        if len(head) < 3 or self._rhead_malformed():
-            return None, True
-        return int(head[:3]), head[3:4] != b"-"
+        self._final_reply(code, reply.take_lines(), events, release)
 
     def _final_reply(self, code, lines, events: list, release: list) -> None:
-        queue = self._queue
+        queue, session = self._queue, self._session
         if not queue:
-            events.append(Anomaly("reply without command", self._reply_index - 1))
+            events.append(Anomaly("reply without command", self._reply.index - 1))
             return
         if code == 354 and "DATA" in queue:
             while queue.popleft() != "DATA":
                 pass
-            self._await = None
-            self._size = self._declared if self._in_tx else None
-            self._start_data(events)
+            self._awaiting = False
+            session.start_data()
+            self._data.start()
+            events.append(DataStart(self._out))
             self._release(events, release)
             return
         item = queue.popleft()
         positive = code is not None and 200 <= code < 300
         if item == "GREETING":
-            self._greeted = True
+            session.greeted = True
         elif item == "EHLO" and positive:
-            self._ext = self._parse_ehlo(lines)
-            self._in_tx = False
+            session.hello(self._parse_ehlo(lines))
         elif item == "HELO" and positive:
-            self._ext = {}
-            self._in_tx = False
+            session.hello({})
         elif item == "MAIL" and positive:
-            self._in_tx = True
+            session.start_transaction()
         elif item in ("RSET", "EOD"):
-            self._in_tx = False
+            session.end_transaction()
         elif item in ("AUTH", "AUTHDATA"):
             if code == 334:
-                self._auth_next = True
+                session.auth_next = True
             elif code == 235:
-                self._authenticated = True
-        if item in ("DATA", "AUTH", "AUTHDATA") and self._await is not None:
-            self._await = None
+                session.authenticated = True
+        if item in ("DATA", "AUTH", "AUTHDATA") and self._awaiting:
+            self._awaiting = False
             self._release(events, release)
 
     def _release(self, events: list, release: list) -> None:

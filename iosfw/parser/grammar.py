@@ -8,23 +8,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .meta import GrammarMeta, read_meta
+from .modes import START_RULES
 from .tables import load_tables
 
-# CLI mode -> start rule of the grammar.
-START_RULES = {
-    "user": "user_cmd",
-    "exec": "exec_cmd",
-    "config": "config_cmd",
-    "config-if": "if_cmd",
-    "config-subif": "if_cmd",
-    "config-line": "line_cmd",
-    "config-ext-nacl": "ext_nacl_cmd",
-    "config-std-nacl": "std_nacl_cmd",
-    "config-controller": "controller_cmd",
-    "config-voiceport": "voiceport_cmd",
-    "config-voicecard": "voicecard_cmd",
-    "config-cp": "cp_cmd",
-}
 
 _ALTERNATION = re.compile(r"^\(\?:((?:[^()|]+\|)*[^()|]+)\)$")
 

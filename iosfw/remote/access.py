@@ -2,17 +2,18 @@
 and the exemption list of quiet mode (`login quiet-mode access-class ACL`).
 
 A connection is matched as the TCP SYN that opened it, from the client's address and port to
-the router's address and port, by the same compiled access lists that filter forwarded
+the router's address and port, by the engine's compiled access lists that filter forwarded
 traffic, and the hit is counted in `show access-lists` as IOS counts it.
 """
 from __future__ import annotations
 
 import ipaddress
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from ..config import model as m
-from ..engine.acl import CompiledAcl
 from ..engine.packet import Packet
+
+if TYPE_CHECKING:
+    from ..device import Device
 
 Address = tuple[str, int]          # (host, port) as the socket gives it
 
@@ -29,13 +30,11 @@ def ipv4(host: str) -> Optional[int]:
     return int(address) if address is not None else None
 
 
-def acl_permits(router: m.Router, name: str, peer: Address, local: Address,
+def acl_permits(device: Device, name: str, peer: Address, local: Address,
                 otherwise: bool) -> bool:
     """Whether list `name` permits the connection from `peer` to `local`; `otherwise` when the
     list does not exist or an address is not IPv4 (the caller knows which answer is safe)."""
-    acl = router.access_lists.get(name)
     src, dst = ipv4(peer[0]), ipv4(local[0])
-    if acl is None or src is None or dst is None:
+    if name not in device.router.access_lists or src is None or dst is None:
         return otherwise
-    permitted, _ = CompiledAcl(acl).check(Packet.tcp(src, dst, peer[1], local[1]))
-    return permitted
+    return device.engine.acl_permits(name, Packet.tcp(src, dst, peer[1], local[1]))

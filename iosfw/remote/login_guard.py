@@ -65,7 +65,7 @@ class LoginGuard:
         if self._quiet_until is None:
             return True
         name = self.settings.quiet_acl
-        return bool(name) and acl_permits(self.device.router, name, peer, local, otherwise=False)
+        return bool(name) and acl_permits(self.device, name, peer, local, otherwise=False)
 
     def delay(self) -> int:
         """Seconds a line waits after a failed attempt before it asks again."""

@@ -22,10 +22,12 @@ import argparse
 import asyncio
 import sys
 
+from ..app import device, parse_address
+from ..cli.batch import run_commands
+from ..cli.session import Session
 from ..config.names import int_to_ip, ip_to_int
 from ..engine.cbac import APPLICATION_INSPECTED
 from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
-from .serve import parse_address
 
 DEFAULT_CLIENT = "192.0.2.7"
 SMTP = 25
@@ -44,8 +46,9 @@ def _positive(text: str) -> int:
     return number
 
 
-def _arguments(argv):
-    p = argparse.ArgumentParser(prog="iosfw proxy", description=__doc__.split("\n\n")[0])
+def arguments(p: argparse.ArgumentParser) -> None:
+    """`iosfw proxy`'s options (iosfw/cli/main.py runs the sub-command)."""
+    p.description = __doc__.split("\n\n")[0]
     p.add_argument("--config", metavar="FILE", help="startup-config (default: the built-in "
                    "3640-123)")
     p.add_argument("--listen", required=True, type=parse_address, metavar="[HOST:]PORT")
@@ -58,7 +61,14 @@ def _arguments(argv):
                    help=f"connections relayed at once; more get 421 (default {MAX_SESSIONS})")
     p.add_argument("-c", dest="commands", action="append", default=[], metavar="COMMAND",
                    help="run COMMAND in privileged EXEC before serving (repeatable)")
-    return p.parse_args(argv)
+
+
+def _arguments(argv):
+    """The options parsed on their own, as `iosfw proxy` parses them (tests build a proxy in
+    their own process from them)."""
+    parser = argparse.ArgumentParser(prog="iosfw proxy")
+    arguments(parser)
+    return parser.parse_args(argv)
 
 
 def published_address(router) -> int | None:
@@ -399,28 +409,21 @@ class Proxy:
 
 def build(args, out=None):
     """The proxy for parsed arguments (the router booted, -c commands run and printed)."""
-    from ..cli.main import boot, run_commands
-    from ..cli.session import Session
-    from ..clock import Clock
-    from ..device import Device
-
-    router, store = boot(args.config)
-    session = Session(Device(router, store, Clock(live=True)), privileged=True)
+    session = Session(device(args.config, live=True), privileged=True)
     if args.commands and run_commands(session, args.commands):
         raise SystemExit(1)
     if args.as_:
         addr, _, port = args.as_.partition(":")
         as_ip, as_port = ip_to_int(addr), int(port or SMTP)
     else:
-        as_ip, as_port = published_address(router), SMTP
+        as_ip, as_port = published_address(session.router), SMTP
         if as_ip is None:
             raise SystemExit("iosfw proxy: no static translation to publish; give --as ADDR")
     return Proxy(session, args.listen, args.server, as_ip, as_port, ip_to_int(args.from_),
                  args.max_sessions, out)
 
 
-def main(argv) -> int:
-    args = _arguments(argv)
+def run(args) -> int:
     try:
         proxy = build(args)
     except (ValueError, OSError) as err:

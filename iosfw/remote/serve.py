@@ -10,7 +10,6 @@ as a line is free. The bound addresses are printed on stdout, one line per proto
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
 import socket
@@ -19,27 +18,13 @@ import threading
 import time
 from typing import Callable, Optional
 
+from ..app import device, parse_address
 from .telnet import TelnetProtocol, refuse
-from .vty import VtyPool
+from .vty import VtyPool, guarded
 
 DEFAULT_TELNET = ("127.0.0.1", 2323)
 DEFAULT_SSH = ("127.0.0.1", 2222)
 BACKLOG = 16
-
-
-def parse_address(text: str) -> tuple[str, int]:
-    """`PORT`, `HOST:PORT` or `[V6HOST]:PORT`; the host defaults to 127.0.0.1."""
-    host, sep, port = text.rpartition(":")
-    if not sep:
-        host = ""
-    host = host.strip("[]") or "127.0.0.1"
-    try:
-        number = int(port)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port: {port!r}") from None
-    if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"port out of range: {number}")
-    return host, number
 
 
 class Listener:
@@ -94,11 +79,8 @@ class Listener:
                 self.server.report(f"{self.kind} accept: {err}")
                 await asyncio.sleep(0.1)
                 continue
-            try:
-                self.server.accepted(self.kind, conn, addr)
-            except Exception as err:  # noqa: BLE001
-                self.server.report(f"{self.kind} connection: {type(err).__name__}: {err}")
-                refuse(conn)
+            guarded(self.server.report, f"{self.kind} connection",
+                    lambda: self.server.accepted(self.kind, conn, addr), lambda: refuse(conn))
 
 
 class RemoteServer:
@@ -153,12 +135,7 @@ class RemoteServer:
 
     def schedule(self, callback: Callable[[], None]) -> None:
         """Run `callback` soon on the server's loop; its faults are reported, not raised."""
-        def guarded():
-            try:
-                callback()
-            except Exception as err:  # noqa: BLE001
-                self.report(f"{type(err).__name__}: {err}")
-        self.loop.call_soon(guarded)
+        self.loop.call_soon(guarded, self.report, "", callback)
 
     # ------------------------------------------------------------------ connections
     def accepted(self, kind: str, conn: socket.socket, addr) -> None:
@@ -227,16 +204,13 @@ class RemoteServer:
             await asyncio.sleep(1.0)
             now = time.monotonic()
             for vty in self.pool.vtys():
-                try:
-                    vty.tick(now)
-                except Exception as err:  # noqa: BLE001
-                    self.report(f"vty{vty.number} timer: {type(err).__name__}: {err}")
-            try:
-                self.pool.device.tick()     # the router's own timers, on its live clock
-                self.pool.deliver()
-            except Exception as err:  # noqa: BLE001
-                self.report(f"timers: {type(err).__name__}: {err}")
+                guarded(self.report, f"vty{vty.number} timer", lambda: vty.tick(now))
+            guarded(self.report, "timers", self._timers)
             self._update_listeners()
+
+    def _timers(self) -> None:
+        self.pool.device.tick()     # the router's own timers, on its live clock
+        self.pool.deliver()
 
 
 # ------------------------------------------------------------------ in a thread (tests, tools)
@@ -303,11 +277,10 @@ class ServerThread:
 
 
 # ------------------------------------------------------------------ command line
-def _arguments(argv):
-    parser = argparse.ArgumentParser(
-        prog="iosfw serve",
-        description="Serve the router over telnet and SSH: every connection is a vty "
-                    "session on one shared router (vty 0 4: five at a time).")
+def arguments(parser) -> None:
+    """`iosfw serve`'s options (iosfw/cli/main.py runs the sub-command)."""
+    parser.description = ("Serve the router over telnet and SSH: every connection is a vty "
+                          "session on one shared router (vty 0 4: five at a time).")
     parser.add_argument("--config", metavar="FILE",
                         help="startup-config to boot from (default: the built-in 3640-123)")
     parser.add_argument("--telnet", metavar="[HOST:]PORT", type=parse_address,
@@ -318,29 +291,22 @@ def _arguments(argv):
     parser.add_argument("--host-key", metavar="FILE",
                         help="SSH host key (default $XDG_DATA_HOME/iosfw/ssh_host_rsa_key, "
                              "made on first start)")
-    return parser.parse_args(argv)
 
 
-def main(argv=None) -> int:
-    args = _arguments(argv)
-    from ..cli.main import boot
-    from ..clock import Clock
-    from ..device import Device
-
+def run(args) -> int:
     telnet, ssh = args.telnet, args.ssh
     if telnet is None and ssh is None:
         telnet, ssh = DEFAULT_TELNET, DEFAULT_SSH
-    router, store = boot(args.config)
-    device = Device(router, store, Clock(live=True))
+    served = device(args.config, live=True)
     host_key = None
     if ssh is not None and args.host_key:
         from pathlib import Path
 
         from .ssh import load_host_key
         host_key = load_host_key(Path(args.host_key))
-    server = RemoteServer(device, telnet=telnet, ssh=ssh, host_key=host_key)
+    server = RemoteServer(served, telnet=telnet, ssh=ssh, host_key=host_key)
 
-    async def run() -> None:
+    async def serve() -> None:
         try:
             await server.start()
         except OSError as err:
@@ -360,11 +326,7 @@ def main(argv=None) -> int:
         await server.stop()
 
     try:
-        asyncio.run(run())
+        asyncio.run(serve())
     except KeyboardInterrupt:
         pass
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -19,8 +19,9 @@ from typing import Optional
 
 import asyncssh
 
+from ..config.secrets import password_matches
 from .telnet import linger_zero
-from .vty import Vty, login_timeout, secret_matches, user_login
+from .vty import Vty, guarded, login_timeout, user_login
 
 SERVER_VERSION = "Cisco-1.25"   # the software part of the banner IOS sends: SSH-x-Cisco-1.25
 WATCH_STEP = 1.0                # seconds between looks at the device's clock while waiting
@@ -160,7 +161,7 @@ class VtySSHServer(asyncssh.SSHServer):
             if user is not None:
                 self.user, self.privileged = user.name, (user.privilege or 1) >= 15
                 return True
-        elif secret_matches(password, line.password):
+        elif password_matches(password, line.password):
             self.user = username        # `login` + line password: any name, the line password
             return True
         return False
@@ -220,23 +221,18 @@ class VtySSHSession(asyncssh.SSHServerSession):
         self.vty = Vty(server.pool, owner.number, self, owner.peer, "ssh", server.schedule,
                        local=owner.local, peer_port=owner.peer_address[1])
         self.vty.user = owner.user if owner.line.login else ""
-        try:
-            if self.command is not None:
-                self.vty.run_one(self.command)
-            else:
-                self.vty.start_authenticated(self.vty.user, owner.privileged)
-        except Exception as err:  # noqa: BLE001
-            server.report(f"ssh vty{owner.number}: {type(err).__name__}: {err}")
-            self.vty.close()
+        if self.command is not None:
+            self._guarded(lambda: self.vty.run_one(self.command))
+        else:
+            self._guarded(lambda: self.vty.start_authenticated(self.vty.user, owner.privileged))
 
     def data_received(self, data: bytes, datatype) -> None:
-        if self.vty is None:
-            return
-        try:
-            self.vty.data_received(data)
-        except Exception as err:  # noqa: BLE001 - one line's fault never stops the server
-            self.owner.server.report(f"ssh vty{self.owner.number}: {type(err).__name__}: {err}")
-            self.vty.close()
+        if self.vty is not None:
+            self._guarded(lambda: self.vty.data_received(data))
+
+    def _guarded(self, call) -> None:
+        """A fault on this line closes this line only."""
+        guarded(self.owner.server.report, f"ssh vty{self.owner.number}", call, self.vty.close)
 
     def eof_received(self) -> bool:
         if self.vty is not None:

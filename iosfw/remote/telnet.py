@@ -11,6 +11,8 @@ import asyncio
 import socket
 import struct
 
+from .vty import Vty, guarded
+
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 NOP, DM, BRK, IP, AO, AYT, EC, EL, GA = 241, 242, 243, 244, 245, 246, 247, 248, 249
 ECHO, SGA = 1, 3
@@ -125,8 +127,6 @@ class TelnetProtocol(asyncio.Protocol):
 
     # asyncio.Protocol
     def connection_made(self, transport) -> None:
-        from .vty import Vty
-
         self.transport = transport
         peer = transport.get_extra_info("peername") or ("", 0)
         local = transport.get_extra_info("sockname") or ("", 0)
@@ -137,22 +137,21 @@ class TelnetProtocol(asyncio.Protocol):
         self.vty = Vty(self.server.pool, self.number, self, peer[0], "telnet",
                        self.server.schedule, local=local[:2], peer_port=peer[1])
         transport.write(GREETING)
-        try:
-            self.vty.start_telnet()
-        except Exception as err:  # noqa: BLE001
-            self.server.report(f"telnet vty{self.number}: {type(err).__name__}: {err}")
-            self.vty.close()
+        self._guarded(self.vty.start_telnet)
 
     def data_received(self, data: bytes) -> None:
-        try:
-            plain, answer = self.decoder.decode(data)
-            if answer:
-                self.transport.write(answer)
-            if plain:
-                self.vty.data_received(plain)
-        except Exception as err:  # noqa: BLE001 - one line's fault never stops the server
-            self.server.report(f"telnet vty{self.number}: {type(err).__name__}: {err}")
-            self.vty.close()
+        self._guarded(lambda: self._received(data))
+
+    def _received(self, data: bytes) -> None:
+        plain, answer = self.decoder.decode(data)
+        if answer:
+            self.transport.write(answer)
+        if plain:
+            self.vty.data_received(plain)
+
+    def _guarded(self, call) -> None:
+        """A fault on this line closes this line only."""
+        guarded(self.server.report, f"telnet vty{self.number}", call, self.vty.close)
 
     def pause_writing(self) -> None:
         self.transport.pause_reading()

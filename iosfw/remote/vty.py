@@ -1,8 +1,10 @@
-"""The router's virtual terminal lines: allocation, login, and one Session driven per line.
+"""The router's virtual terminal lines: allocation, login, and one Conversation per line.
 
 Protocol-independent: telnet and SSH give a Vty the bytes the user typed (data_received) and
 a Link to send bytes back and to hang up. Everything runs on the server's one event loop, so
-the shared router is only ever touched by one command at a time and outputs never mix.
+the shared router is only ever touched by one command at a time and outputs never mix. After
+the login, a Vty is the Terminal of a Conversation (iosfw/cli/conversation.py), the same driver
+as the console's: the line editor's events go in, the bytes the conversation writes go out.
 """
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional, Protocol
 
+from ..cli.conversation import Conversation, Terminal
 from ..cli.pager import Pager
-from ..cli.session import Reply, Session, internal_error
+from ..cli.session import Session, internal_error
 from ..config import model as m
-from ..config.secrets import BadSecret, type5_check, type7_decode
+from ..config.secrets import password_matches
 from .access import Address, acl_permits
 from .lineedit import Event, LineEditor, crlf
 from .login_guard import LoginGuard
@@ -24,8 +27,7 @@ LOGIN_TRIES = 3                  # failed attempts after which a vty hangs up
 WELL_KNOWN_PORTS = {"telnet": 23, "ssh": 22}
 DEFAULT_EXEC_TIMEOUT = 600.0     # `exec-timeout 10 0`, IOS's default
 EVENTS_PER_TURN = 32             # commands run before other lines get their turn
-MORE = Pager.PROMPT
-ERASE_MORE = b"\b" * len(MORE) + b" " * len(MORE) + b"\b" * len(MORE)
+ERASE_MORE = "\b" * len(Pager.PROMPT) + " " * len(Pager.PROMPT) + "\b" * len(Pager.PROMPT)
 
 
 class Link(Protocol):
@@ -34,24 +36,24 @@ class Link(Protocol):
     def close(self) -> None: ...
 
 
-# ------------------------------------------------------------------ passwords
-def secret_matches(typed: str, secret: Optional[m.Secret]) -> bool:
-    if secret is None:
-        return False
+def guarded(report: Callable[[str], None], where: str, call: Callable[[], object],
+            on_fault: Callable[[], None] = lambda: None) -> None:
+    """Run `call`; a fault in it is reported (`where: Type: message`) and `on_fault` cleans up
+    after it (a line's fault closes that line), so that no line, timer or connection of the
+    served router stops the server or another line."""
     try:
-        if secret.type == 5:
-            return type5_check(typed, secret.value)
-        if secret.type == 7:
-            return typed == type7_decode(secret.value)
-    except (BadSecret, ValueError):
-        return False
-    return typed == secret.value
+        call()
+    except Exception as err:  # noqa: BLE001 - one line's fault is that line's
+        report(f"{where}: {type(err).__name__}: {err}" if where
+               else f"{type(err).__name__}: {err}")
+        on_fault()
 
 
+# ------------------------------------------------------------------ login
 def user_login(router: m.Router, username: str, password: str) -> Optional[m.User]:
     """`login local`: the `username` entry that this name and password open, if any."""
     user = router.users.get(username)
-    if user is not None and secret_matches(password, user.secret):
+    if user is not None and password_matches(password, user.secret):
         return user
     return None
 
@@ -75,8 +77,8 @@ class Row:
 
 
 class VtyPool:
-    """The vty lines of one router, shared by telnet and SSH. The server sets it as
-    `device.lines`, which `show users` reads (a Device without it has only its console)."""
+    """The vty lines of one router, shared by telnet and SSH. It is the Device's `vtys`,
+    which `show users` and `show login` read (a Device without it has only its console)."""
 
     def __init__(self, device, on_change: Callable[[], None] = lambda: None):
         self.device = device
@@ -84,7 +86,7 @@ class VtyPool:
         self.on_change = on_change
         self.peak = 0                             # most lines ever in use at once
         self.guard = LoginGuard(device)           # the Login Enhancements' watch (show login)
-        device.lines = self
+        device.vtys = self
 
     def line_config(self, number: int) -> m.Line:
         return self.device.router.line_of("vty", number) or m.Line("vty", number, login="login")
@@ -107,7 +109,7 @@ class VtyPool:
         ACL in` (a list that does not exist permits everything, as on IOS), then quiet
         mode. IOS asks both when the connection comes in, before any login."""
         acl = self.line_config(number).access_class_in
-        if acl and not acl_permits(self.device.router, acl, peer, local, otherwise=True):
+        if acl and not acl_permits(self.device, acl, peer, local, otherwise=True):
             return False
         return self.guard.admits(peer, local)
 
@@ -155,8 +157,9 @@ class VtyPool:
 
 
 # ------------------------------------------------------------------ one line
-class Vty:
-    """One vty line from connect to hang-up: banner, login, EXEC, the pager, timeouts."""
+class Vty(Terminal):
+    """One vty line from connect to hang-up: banner, login, then its Conversation (the EXEC,
+    the pager, questions), and the timeouts."""
 
     def __init__(self, pool: VtyPool, number: int, link: Link, peer: str, protocol: str,
                  schedule: Callable[[Callable[[], None]], None],
@@ -171,7 +174,8 @@ class Vty:
         self.schedule = schedule          # run a callable soon on the event loop
         self.user = ""
         self.session: Optional[Session] = None
-        self.state = "new"                # username, password, exec, ask, more, closed
+        self.conversation: Optional[Conversation] = None
+        self.state = "new"                # username, password, delay, exec, closed
         self.editor = LineEditor(help=self._help, complete=self._complete, prompt=self._prompt)
         self.last_input = self.started = time.monotonic()
         self.tries = 0
@@ -180,13 +184,8 @@ class Vty:
         self.resume_at = 0.0                          # end of the login delay
         self.resume_state = ""                        # and the prompt that follows it
         self.busy_at = 0.0                            # last tick the line was still working
-        self.ask = None
-        self.pager: Optional[Pager] = None
-        self.after_pager: Optional[Reply] = None
         self.paused = False
         self._scheduled = False
-        self._retry: Optional[Callable[[], Reply]] = None   # a command that has to wait
-        self._stepping = None               # (next slice, uptime) of a long command
         self._out = bytearray()
         pool.busy[number] = self
 
@@ -202,6 +201,11 @@ class Vty:
     def router(self) -> m.Router:
         return self.pool.device.router
 
+    @property
+    def _busy(self) -> bool:
+        """A command of this line runs in slices, or waits for another line's."""
+        return self.conversation is not None and self.conversation.expecting == "busy"
+
     # ------------------------------------------------------------------ start
     def start_telnet(self) -> None:
         """A telnet connection: banner motd, then the login the line asks for."""
@@ -209,16 +213,16 @@ class Vty:
         login = self.line.login
         if login == "local":
             self._banner("login")
-            self._write("\n\nUser Access Verification\n\nUsername: ")
+            self.write("\n\nUser Access Verification\n\nUsername: ")
             self._enter_state("username")
             self._start_login_timer()
         elif login:
             if self.line.password is None:
-                self._write("\nPassword required, but none set\n")
+                self.write("\nPassword required, but none set\n")
                 self.close()
                 return
             self._banner("login")
-            self._write("\n\nUser Access Verification\n\nPassword: ")
+            self.write("\n\nUser Access Verification\n\nPassword: ")
             self._enter_state("password")
             self._start_login_timer()
         else:
@@ -236,8 +240,8 @@ class Vty:
         """`ssh router command`: one command's output, then the connection closes."""
         self._new_session(privileged=False)
         self.state = "exec"
-        reply = self.session.execute(command)
-        self._write(reply.output)
+        self.conversation = Conversation(self.session, self, bare=True)
+        self.conversation.enter(command)
         self._flush()
         self.close()
 
@@ -245,7 +249,7 @@ class Vty:
         banner = self.router.banners.get(kind)
         if banner is not None:
             text = banner.text if banner.text.endswith("\n") else banner.text + "\n"
-            self._write(text)
+            self.write(text)
 
     def _new_session(self, privileged: bool) -> None:
         self.session = Session(self.pool.device, privileged=privileged, line_name=self.name,
@@ -254,17 +258,27 @@ class Vty:
     def _start_exec(self, privileged: bool, newline: bool = False) -> None:
         """The EXEC begins: after a login the prompt follows the password's line end."""
         self._new_session(privileged)
+        self.conversation = Conversation(self.session, self, schedule=self.schedule)
         self._banner("exec")
         if newline:
-            self._write("\n")
-        self._enter_state("exec")
-        self._write(self._prompt())
+            self.write("\n")
+        self.state = "exec"
+        self.conversation.start()
+        self._follow()
 
     def _enter_state(self, state: str) -> None:
+        """A step of the login: nothing but a line, echoed except for a password."""
         self.state = state
-        self.editor.echo = state not in ("password", "secret-ask", "delay")
-        self.editor.commands = state == "exec"
-        self.editor.single_key = state == "more"
+        self.editor.echo = state not in ("password", "delay")
+        self.editor.commands = self.editor.single_key = False
+
+    def _follow(self) -> None:
+        """The editor as the conversation's next input needs it: a command line (`?`, Tab,
+        history), an answer (not echoed when secret), or one key at ` --More-- `."""
+        c = self.conversation
+        self.editor.echo = not (c.expecting == "answer" and c.secret)
+        self.editor.commands = c.expecting == "command"
+        self.editor.single_key = c.expecting == "key"
 
     # ------------------------------------------------------------------ input
     def data_received(self, data: bytes) -> None:
@@ -286,7 +300,7 @@ class Vty:
         up the others: after EVENTS_PER_TURN events the rest waits for the next turn."""
         self._scheduled = False
         handled = 0
-        while self.state not in ("closed", "busy") and not self.paused:
+        while self.state != "closed" and not self._busy and not self.paused:
             echo, event = self.editor.step()
             self._out += echo
             if event is None:
@@ -304,16 +318,27 @@ class Vty:
 
     def _event(self, event: Event) -> None:
         state = self.state
-        if state == "more":
-            self._more_key(event)
-        elif state == "username":
+        if state == "username":
             self._username(event)
         elif state == "password":
             self._password(event)
-        elif state in ("ask", "secret-ask"):
-            self._answer(event)
         elif state == "exec":
-            self._command(event)
+            self._converse(event)
+
+    def _converse(self, event: Event) -> None:
+        """An editor event, as the conversation takes it: a key at ` --More-- `, Ctrl-C
+        (Ctrl-Z too at a question), Ctrl-Z (`^Z` is echoed when it means `end`), a line."""
+        c = self.conversation
+        if c.expecting == "key":
+            c.key({"interrupt": "\x03", "ctrl-z": "\x1a"}.get(event.kind, event.text[:1] or "\r"))
+        elif event.kind == "interrupt" or (event.kind == "ctrl-z" and c.expecting == "answer"):
+            self.write("\n")
+            c.interrupt()
+        elif event.kind == "ctrl-z":
+            c.ctrl_z("^Z\n")
+        elif event.kind == "line":
+            c.enter(event.text)
+        self._follow()
 
     # ------------------------------------------------------------------ login
     def _clock(self) -> float:
@@ -332,16 +357,16 @@ class Vty:
 
     def _username(self, event: Event) -> None:
         if event.kind != "line" or not event.text.strip():
-            self._write("Username: " if event.kind == "line" else "\nUsername: ")
+            self.write("Username: " if event.kind == "line" else "\nUsername: ")
             return
         self.pending_user = event.text.strip()
-        self._write("Password: ")
+        self.write("Password: ")
         self._enter_state("password")
 
     def _password(self, event: Event) -> None:
         typed = event.text if event.kind == "line" else ""
         if event.kind != "line":
-            self._write("\n")
+            self.write("\n")
         guard = self.pool.guard
         if not guard.admits(self.peer_address, self.local):
             self.close()            # quiet mode began while this line was at its prompt
@@ -354,17 +379,17 @@ class Vty:
                 return
             self.tries += 1
             guard.failed(self.pending_user, self.peer_address, self.local)
-            self._write("\n% Login invalid\n\n")
+            self.write("\n% Login invalid\n\n")
             self._again("username", "Username: ")
             return
-        if secret_matches(typed, self.line.password):
+        if password_matches(typed, self.line.password):
             self._logged_in("")
             self._start_exec(privileged=False)
             return
         self.tries += 1
         guard.failed("", self.peer_address, self.local)
         if self.tries >= LOGIN_TRIES:
-            self._write("% Bad passwords\n\n")
+            self.write("% Bad passwords\n\n")
         self._again("password", "Password: ")
 
     def _logged_in(self, user: str) -> None:
@@ -384,142 +409,56 @@ class Vty:
             self.resume_at, self.resume_state = self._clock() + delay, state
             self._enter_state("delay")      # what is typed meanwhile is thrown away
             return
-        self._write(prompt)
+        self.write(prompt)
         self._enter_state(state)
 
-    # ------------------------------------------------------------------ EXEC
-    def _command(self, event: Event) -> None:
-        s = self.session
-        if event.kind == "interrupt":
-            self._write("\n" + self._prompt())
-            return
-        if event.kind == "ctrl-z":
-            if not s.configuring:
-                return
-            self._write("^Z\n")
-            reply = s.execute("end")
-            self._show(reply)
-            return
-        if event.kind != "line":
-            return
-        uptime = self._uptime()
-        text = event.text
-        self._run(lambda: s.execute(text, stepwise=True), uptime)
+    # ------------------------------------------------------------------ the Terminal
+    def write(self, text: str) -> None:
+        self._out += crlf(text)
 
-    def _run(self, call: Callable[[], Reply], uptime: float) -> None:
-        """A command: it may have to wait for another line's long command (then it runs when
-        that one is done) or be long itself (then it goes on a slice per loop turn, and this
-        line takes no input meanwhile)."""
-        reply = call()
-        if reply.wait:
-            self._retry = call
-            self._enter_state("busy")
-            return
-        if reply.more is not None:
-            self._stepping = (reply.more, uptime)
-            self._enter_state("busy")
-            self.schedule(self._next_slice)
-            return
-        self._after_command(reply, uptime)
+    def erase_more(self) -> None:
+        self.write(ERASE_MORE)
 
-    def _next_slice(self) -> None:
-        """Go on with the long command; it runs to its end even if the client has gone."""
-        step, uptime = self._stepping
-        reply = step()
-        if reply.more is not None:
-            self._stepping = (reply.more, uptime)
-            self.schedule(self._next_slice)
-            return
-        self._stepping = None
+    def ready(self, shown: str, prompt: str) -> None:
+        self.write(shown + prompt)
+
+    def question(self, prompt: str, secret: bool) -> None:
+        self.write(prompt)
+
+    def hang_up(self) -> None:
+        self.close()
+
+    def reloaded(self) -> None:
+        """IOS drops every vty connection as it goes down."""
+        for vty in self.pool.vtys():
+            vty.close()
+
+    def resumed(self) -> None:
+        """The long command is done: on with what was typed meanwhile, and with the lines
+        that waited for the device."""
         if self.state != "closed":
-            self._enter_state("exec")
-            self._after_command(reply, uptime)
-            self._process()
-        self.pool.deliver()             # the lines that waited for the device go on
+            self._follow()
+        self._process()
+        self.pool.deliver()
 
     def retry(self) -> None:
         """The device is free again: run the command that waited."""
-        if self._retry is None or self.state != "busy" or self.pool.device.busy is not None:
-            return
-        call, self._retry = self._retry, None
-        self._enter_state("exec")
-        self._run(call, self._uptime())
-        self._process()
-
-    def _answer(self, event: Event) -> None:
-        ask, self.ask = self.ask, None
-        if event.kind in ("interrupt", "ctrl-z"):
-            self._write("\n")
-            reply = self.session.cancelled()
-            self._enter_state("exec")
-            self._show(reply)
-            return
-        uptime = self._uptime()
-        self._enter_state("exec")
-        text = event.text
-        self._run(lambda: ask.answer(text), uptime)
-
-    def _after_command(self, reply: Reply, uptime: float) -> None:
-        if self._uptime() < uptime:
-            # a reload: IOS drops every vty connection as it goes down
-            for vty in self.pool.vtys():
-                vty.close()
-            return
-        self._show(reply)
-
-    def _show(self, reply: Reply) -> None:
-        """The reply's output (through the pager), then a question, a hang-up or the prompt;
-        log messages follow the prompt, as on the router."""
-        if reply.body:
-            self.pager = Pager(reply.body, self.session.terminal_length)
-            self._write(self.pager.first())
-            if not self.pager.done:
-                self.after_pager = reply
-                self._write(MORE)
-                self._enter_state("more")
-                return
-        self._finish(reply)
-
-    def _more_key(self, event: Event) -> None:
-        self._out += ERASE_MORE
-        key = {"interrupt": "\x03", "ctrl-z": "\x1a"}.get(event.kind, event.text[:1] or "\r")
-        self._write(self.pager.key(key))
-        if not self.pager.done:
-            self._write(MORE)
-            self.editor.single_key = True
-            return
-        reply, self.after_pager, self.pager = self.after_pager, None, None
-        self._enter_state("exec")
-        self._finish(reply)
-
-    def _finish(self, reply: Reply) -> None:
-        if reply.ask or reply.closed:
-            self._write(reply.messages)
-        if reply.ask:
-            self.ask = reply.ask
-            self._enter_state("secret-ask" if reply.ask.secret else "ask")
-            self._write(reply.ask.prompt)
-            return
-        if reply.closed:
-            self.close()
-            return
-        self._write(self._prompt() + self.session.after_prompt(reply.messages))
+        if self.state == "exec" and self.conversation.retry():
+            self._follow()
+            self._process()
 
     def deliver(self) -> None:
         """Messages that came up while this line waits at its prompt (another line configured,
         a timer fired) are shown now, when they happen."""
-        if self.state != "exec" or self.session is None:
+        if self.state != "exec" or self.conversation.expecting != "command":
             return
         try:
             messages = self.session.pending_messages()
         except Exception as err:  # noqa: BLE001 - one line's fault is that line's
             messages = internal_error(err)
         if messages:
-            self._write(self.session.after_prompt(messages, self.editor.buffer))
+            self.conversation.arrived(messages, self.editor.buffer)
             self._flush()
-
-    def _uptime(self) -> float:
-        return self.pool.device.clock.uptime()
 
     # ------------------------------------------------------------------ editor hooks
     def _prompt(self) -> str:
@@ -540,7 +479,7 @@ class Vty:
             return
         if self.state == "closed" or self.session is None:
             return
-        if self.state == "busy" or self.paused or self.editor.pending:
+        if self._busy or self.paused or self.editor.pending:
             # running a command, working through what was typed, or the client has not taken
             # the output yet: the EXEC is not waiting for input, so it is not idle (as on IOS)
             self.busy_at = now
@@ -554,18 +493,15 @@ class Vty:
         if self.login_deadline is not None and clock >= self.login_deadline:
             waiting_for = self.resume_state if self.state == "delay" else self.state
             word = "Username" if waiting_for == "username" else "Password"
-            self._write(f"\n% {word}:  timeout expired!\n")
+            self.write(f"\n% {word}:  timeout expired!\n")
             self._flush()
             self.close()
         elif self.state == "delay" and clock >= self.resume_at:
-            self._write("Username: " if self.resume_state == "username" else "Password: ")
+            self.write("Username: " if self.resume_state == "username" else "Password: ")
             self._enter_state(self.resume_state)
             self._flush()
 
     # ------------------------------------------------------------------ output and hang-up
-    def _write(self, text: str) -> None:
-        self._out += crlf(text)
-
     def _flush(self) -> None:
         if self._out and self.state != "closed":
             data, self._out = bytes(self._out), bytearray()
@@ -591,6 +527,8 @@ class Vty:
 
     def _hang_up(self) -> None:
         self.state = "closed"
+        if self.conversation is not None:
+            self.conversation.close()
         if self.session is not None:
             self.session.monitor = False    # no longer a terminal that logging reaches
         self.pool.release(self.number)

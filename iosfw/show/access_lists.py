@@ -1,11 +1,17 @@
-"""`show access-lists` and `show ip access-lists`."""
+"""`show access-lists` and `show ip access-lists`.
+
+The hit counts are the engine's: `matches(acl)` gives each entry's, in the list's order
+(Device.acl_matches: zeros before the engine is built, which showing does not do)."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Callable
 
 from ..config import model as m
+from ..config.render import acl_sort_key
 from .acl_text import show_text
-from .running_config import acl_sort_key
+
+Matches = Callable[[m.AccessList], list[int]]
 
 
 def _selected(r: m.Router, name: str | None) -> list[m.AccessList]:
@@ -13,13 +19,17 @@ def _selected(r: m.Router, name: str | None) -> list[m.AccessList]:
     return [a for a in acls if name is None or a.name == name]
 
 
-def text(r: m.Router, name: str | None = None) -> str:
+def _shown(acl: m.AccessList, matches: Matches) -> list[tuple[m.AclEntry, int]]:
+    """The entries `show access-lists` lists (not the remarks), with their hits."""
+    return [(e, n) for e, n in zip(acl.entries, matches(acl)) if e.action != "remark"]
+
+
+def text(r: m.Router, matches: Matches, name: str | None = None) -> str:
     out = []
     for acl in _selected(r, name):
         kind = "Standard" if acl.kind == "standard" else "Extended"
         out.append(f"{kind} IP access list {acl.name}")
-        out += ["    " + show_text(e, acl.kind == "standard")
-                for e in acl.entries if e.action != "remark"]
+        out += ["    " + show_text(e, acl.kind == "standard", n) for e, n in _shown(acl, matches)]
     if name is None:
         out += [f"Reflexive IP access list {n}" for n in reflexive_names(r)]
     return "".join(line + "\n" for line in out)
@@ -36,8 +46,8 @@ def reflexive_names(r: m.Router) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def facts(r: m.Router, name: str | None = None) -> list[dict]:
+def facts(r: m.Router, matches: Matches, name: str | None = None) -> list[dict]:
     return [{"name": a.name, "type": a.kind,
-             "entries": [{**asdict(e), "text": show_text(e, a.kind == "standard")}
-                         for e in a.entries if e.action != "remark"]}
+             "entries": [{**asdict(e), "matches": n, "text": show_text(e, a.kind == "standard", n)}
+                         for e, n in _shown(a, matches)]}
             for a in _selected(r, name)]

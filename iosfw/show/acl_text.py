@@ -1,72 +1,17 @@
-"""Access-list entries as IOS writes them, in running-config and in `show access-lists`."""
+"""Access-list entries as `show access-lists` and the packet traces print them, with their
+hit counts (their text in running-config is iosfw.config.acl_text's)."""
 from __future__ import annotations
 
 from ..config import model as m
-from ..config.names import int_to_ip
-from ..config.ports import icmp_names, port_text
-
-_ICMP_BY_CODE = {}
+from ..config.acl_text import config_text as config_text  # the entry as configured, beside
+from ..config.acl_text import entry_body
 
 
-def icmp_text(icmp: tuple) -> str:
-    """By IOS's name where one has that type and code (`3 13` is administratively-prohibited)."""
-    itype, code = icmp
-    if not _ICMP_BY_CODE:
-        for kw, key in icmp_names().items():
-            _ICMP_BY_CODE.setdefault(key, kw)
-    named = _ICMP_BY_CODE.get((itype, code))
-    if named:
-        return named
-    return str(itype) if code is None else f"{itype} {code}"
-
-
-def address_text(addr: m.Address, standard: bool, show: bool) -> str:
-    if addr.is_any:
-        return "any"
-    if addr.is_host:
-        return int_to_ip(addr.ip) if standard else f"host {int_to_ip(addr.ip)}"
-    if standard and show:
-        return f"{int_to_ip(addr.ip)}, wildcard bits {int_to_ip(addr.wildcard)}"
-    return f"{int_to_ip(addr.ip)} {int_to_ip(addr.wildcard)}"
-
-
-def ports_text(pm: m.PortMatch, family: str) -> str:
-    return " ".join([pm.op] + [port_text(family, p) for p in pm.ports])
-
-
-def entry_body(entry: m.AclEntry, standard: bool, show: bool) -> str:
-    """Everything after the action word."""
-    if entry.action in ("remark", "evaluate"):
-        return entry.remark
-    parts = []
-    if standard:
-        parts.append(address_text(entry.src, True, show))
-    else:
-        parts.append(entry.protocol)
-        parts.append(address_text(entry.src, False, show))
-        if entry.src_port:
-            parts.append(ports_text(entry.src_port, entry.protocol))
-        parts.append(address_text(entry.dst, False, show))
-        if entry.dst_port:
-            parts.append(ports_text(entry.dst_port, entry.protocol))
-        if entry.icmp:
-            parts.append(icmp_text(entry.icmp))
-        parts.extend(entry.options)
-    if entry.log:
-        parts.append(entry.log)
-    return " ".join(parts)
-
-
-def config_text(entry: m.AclEntry, standard: bool) -> str:
-    """`permit ...`, `deny   ...` (padded to the width of permit) or `remark ...`."""
-    action = "deny  " if entry.action == "deny" else entry.action
-    return f"{action} {entry_body(entry, standard, show=False)}"
-
-
-def show_text(entry: m.AclEntry, standard: bool) -> str:
-    """`10 permit ... (5 matches)`; standard lists pad deny, extended lists do not."""
+def show_text(entry: m.AclEntry, standard: bool, matches: int) -> str:
+    """`10 permit ... (5 matches)` with the engine's hit count `matches`; standard lists pad
+    deny, extended lists do not."""
     action = "deny  " if entry.action == "deny" and standard else entry.action
     text = f"{entry.seq} {action} {entry_body(entry, standard, show=True)}"
-    if entry.matches:
-        text += f" ({entry.matches} match{'es' if entry.matches != 1 else ''})"
+    if matches:
+        text += f" ({matches} match{'es' if matches != 1 else ''})"
     return text

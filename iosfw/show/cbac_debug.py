@@ -10,24 +10,21 @@ timer ids from the session id, TCP sequence numbers from an initial number per s
 plus the bytes that side has sent."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..config.names import int_to_ip
 from ..engine import events as ev
-from ..engine.cbac import HEADER_BYTES, Session
-from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP, Packet
-from ..engine.pipeline import Outcome
+from ..engine.cbac import HEADER_BYTES
+from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP
 from . import traffic
+from .debugging import PROTOCOLS, turned
 
-# The generic flags and their names in the answers (`INSPECT <name> debugging is on`), then the
-# application protocols of 12.3(4)T (`INSPECT <PROTO> Inspection debugging is on`), in the
-# order `show debugging` lists them.
-GENERIC = (("object-creation", "Object Creations"), ("object-deletion", "Object Deletions"),
-           ("events", "Special Events"), ("timers", "Timers"), ("detailed", "Detailed"),
-           ("tcp", "TCP Inspection"), ("udp", "UDP Inspection"), ("icmp", "ICMP Inspection"))
-PROTOCOLS = ("cuseeme", "dns", "ftp-cmd", "ftp-tokens", "h323", "http", "netshow", "rcmd",
-             "realaudio", "rpc", "rtsp", "sip", "skinny", "smtp", "sqlnet", "streamworks",
-             "tftp", "vdolive")
-NAMES = dict(GENERIC) | {p: f"{p.upper()} Inspection" for p in PROTOCOLS}
-ORDER = {flag: n for n, flag in enumerate(NAMES)}
+if TYPE_CHECKING:
+    from ..engine.cbac import Session
+    from ..engine.packet import Packet
+    from ..engine.pipeline import Outcome
+
+answer = turned         # what the flags answer (debugging.py), beside the lines they turn on
 
 # The session protocols whose packets `debug ip inspect <flag>` reports at L7 (smtp and esmtp
 # have their own lines; a udp session to port 53 is dns)
@@ -42,10 +39,6 @@ _SEQ = 0xFFFFFFFF
 _REASONS = {"rst": "RST received", "idle": "idle timeout", "synwait": "SYN wait timeout",
             "finwait": "FIN wait timeout", "cleared": "cleared by clear ip inspect session",
             "aggressive": "aggressive mode, oldest half-open session"}
-
-
-def answer(flag: str, on: bool) -> str:
-    return f"INSPECT {NAMES[flag]} debugging is {'on' if on else 'off'}"
 
 
 def pak_id(number: int) -> int:

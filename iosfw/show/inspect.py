@@ -1,36 +1,10 @@
-"""`show ip inspect ...` and the `ip inspect name` lines of running-config."""
+"""`show ip inspect ...` (the `ip inspect name` lines of running-config are
+iosfw.config.render's)."""
 from __future__ import annotations
 
 from ..config import model as m
 
 DEFAULT_MAX_DATA = 20_000_000
-
-
-def protocol_config_words(p: m.InspectProtocol) -> list[str]:
-    """What follows `ip inspect name NAME` in running-config."""
-    words = [p.protocol]
-    if p.protocol == "http":
-        if p.java_list:
-            words += ["java-list", p.java_list]
-        if p.urlfilter:
-            words.append("urlfilter")
-    elif p.protocol == "rpc":
-        words += ["program-number", str(p.program_number)]
-        if p.wait_time is not None:
-            words += ["wait-time", str(p.wait_time)]
-    elif p.protocol == "fragment":
-        if p.fragment_max is not None:
-            words += ["maximum", str(p.fragment_max), "timeout", str(p.fragment_timeout)]
-        return words
-    if p.alert is not None:
-        words += ["alert", "on" if p.alert else "off"]
-    if p.audit_trail is not None:
-        words += ["audit-trail", "on" if p.audit_trail else "off"]
-    if p.max_data is not None:
-        words += ["max-data", str(p.max_data)]
-    if p.timeout is not None:
-        words += ["timeout", str(p.timeout)]
-    return words
 
 
 def protocol_line(g: m.InspectGlobals, p: m.InspectProtocol) -> str:

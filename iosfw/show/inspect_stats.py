@@ -2,11 +2,15 @@
 have the command, see ../docs/formats.md), with the engine's counters."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..config import model as m
 from ..engine.packet import ICMP, TCP, UDP
-from ..engine.pipeline import Engine
 from ..timestamps import uptime_stamp
 from .inspect import inspected_interfaces
+
+if TYPE_CHECKING:
+    from ..engine.pipeline import Engine
 
 _PROTOCOLS = (("tcp", TCP), ("udp", UDP), ("icmp", ICMP))
 

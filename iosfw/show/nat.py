@@ -3,12 +3,15 @@ table (static entries, dynamic ones, and the extended entries of live flows)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..config import model as m
 from ..config.names import int_to_ip
-from ..engine.nattable import Entry, NatTable
 from ..engine.packet import ICMP, TCP, UDP
 from ..timestamps import uptime_stamp
+
+if TYPE_CHECKING:
+    from ..engine.nattable import Entry, NatTable
 
 _STOPS = (0, 4, 23, 42, 61)
 _PROTOCOLS = {TCP: "tcp", UDP: "udp", ICMP: "icmp"}

@@ -4,10 +4,10 @@ document's capture, the lines and alerts it does not show are designed)."""
 from __future__ import annotations
 
 from ..engine import smtp as s
+from .debugging import ALL_OFF as ALL_OFF  # with the document's other answers, below
 
 DEBUG_ON = "INSPECT SMTP Inspection debugging is on"
 DEBUG_OFF = "INSPECT SMTP Inspection debugging is off"
-ALL_OFF = "All possible debugging has been turned off"
 
 _P = "CBAC SMTP: "
 _PARAMETER_KINDS = {"SIZE", "BODY", "DSN", "PARAM"}

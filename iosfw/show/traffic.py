@@ -2,11 +2,17 @@
 session blocks of `show ip inspect sessions` (the router's format)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..config.names import int_to_ip
-from ..engine.cbac import ICMP_REPLIES, ICMP_REQUESTS, OPENING, Session
-from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP, Packet
-from ..engine.pipeline import Outcome, Step
+from ..engine.cbac import ICMP_REPLIES, ICMP_REQUESTS, OPENING
+from ..engine.packet import ACK, FIN, ICMP, PSH, RST, SYN, TCP, UDP
 from .acl_text import show_text
+
+if TYPE_CHECKING:
+    from ..engine.cbac import Session
+    from ..engine.packet import Packet
+    from ..engine.pipeline import Outcome, Step
 
 _FLAG_NAMES = ((SYN, "S"), (FIN, "F"), (RST, "R"), (PSH, "P"), (ACK, "A"))
 
@@ -77,7 +83,8 @@ def step_text(step: Step, outcome: Outcome) -> str:
         if s is None:
             return f"{where} access list {step.acl}: not configured, so permitted"
         verb = "permitted" if step.verdict == "permit" else "denied"
-        return f'{where} access list {step.acl}: {verb} by "{show_text(s, s.dst is None)}"'
+        entry = show_text(s, s.dst is None, step.matches)
+        return f'{where} access list {step.acl}: {verb} by "{entry}"'
     if step.phase == "nat-in":
         if s is None:
             return "NAT outside->inside: no translation for the destination"

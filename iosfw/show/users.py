@@ -1,7 +1,8 @@
 """`show users`: the lines in use, as IOS 12.3 lists them.
 
-The served router (iosfw/remote) sets `device.lines`, a pool whose rows() are its busy vty
-lines; a Device without one (the local console, `-c`, scripts) has only its console in use.
+A served router's Device has its vty lines as `device.vtys` (iosfw/remote's pool, whose rows()
+are the busy ones); without them (None: the local console, `-c`, scripts) only the console is
+in use.
 Absolute line numbers are a 3640's: con 0 is line 0, the four slots take 32 lines each
 (1-128), aux 0 is line 129 and vty 0 is line 130.
 """
@@ -29,7 +30,7 @@ def row_text(mine: bool, absolute: int, name: str, user: str, idle: float, locat
 
 
 def text(session) -> str:
-    pool = getattr(session.device, "lines", None)
+    pool = session.device.vtys
     rows = []
     if pool is None or session.line_name == "console":
         rows.append(row_text(True, 0, "con 0", "", 0, ""))
@@ -43,7 +44,7 @@ def text(session) -> str:
 
 def facts(session) -> list[dict]:
     """The same lines as data, for --json."""
-    pool = getattr(session.device, "lines", None)
+    pool = session.device.vtys
     out = []
     if pool is None or session.line_name == "console":
         out.append({"line": "con 0", "absolute": 0, "user": "", "idle": "00:00:00",
