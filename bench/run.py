@@ -4,7 +4,8 @@
     .venv/bin/python bench/run.py --quick    # smoke run: 10,000 lines, 5 start-up runs, 2 loads
 
 Prints figures and ratios; never asserts speed. Exits non-zero only when something could not
-be measured (iosfw failed, the generated config gave diagnostics, ciscoconfparse2 missing).
+be measured (iosfw failed, `pip install .` failed, the generated config gave diagnostics,
+ciscoconfparse2 missing).
 See bench/README.md.
 """
 from __future__ import annotations

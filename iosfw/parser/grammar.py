@@ -11,7 +11,6 @@ from .meta import GrammarMeta, read_meta
 from .modes import START_RULES
 from .tables import load_tables
 
-
 _ALTERNATION = re.compile(r"^\(\?:((?:[^()|]+\|)*[^()|]+)\)$")
 
 
