@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import syslog
 from ..clock import Clock
@@ -16,7 +16,6 @@ from ..config.apply import ConfigError, Configurator, execute, first, tokens, un
 from ..config.names import int_to_ip
 from ..config.secrets import password_matches
 from ..device import Device
-from ..engine.pipeline import Engine
 from ..parser.grammar import START_RULES
 from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
@@ -42,6 +41,9 @@ from .help import listing as help_listing
 from .reply import Ask, Reply
 from .simulator import Simulator
 from .startup import StartupStore
+
+if TYPE_CHECKING:     # the engine is imported by the Device when first used
+    from ..engine.pipeline import Engine
 
 CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
 # EXEC commands that change the device (the others only read it), and those of them that
@@ -129,7 +131,7 @@ class Session:
         return self.device.clock
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> "Engine":
         return self.device.engine
 
     # ------------------------------------------------------------------ state

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..config.apply import first, tokens
 from ..config.names import int_to_ip, ip_to_int
-from ..engine.mta import MailServer
 from ..engine.packet import ACK, FIN, PSH, RST, SYN, Packet
 from ..parser.tree import Token
 from ..show import traffic
 from .reply import Reply
+
+if TYPE_CHECKING:     # a mail server is built only when a connection to port 25 opens
+    from ..engine.mta import MailServer
 
 TCP_FLAGS = {"syn": SYN, "syn-ack": SYN | ACK, "ack": ACK, "fin": FIN | ACK, "rst": RST,
              "psh-ack": PSH | ACK}
@@ -50,7 +52,7 @@ class Connection:
     client_ingress: str
     server: Packet          # the client's SYN as it reached the server
     server_ingress: str     # the interface the server's answers arrive on
-    mail: Optional[MailServer] = None
+    mail: Optional["MailServer"] = None
 
 
 SMTP_PORT = 25
@@ -142,6 +144,8 @@ class Simulator:
             if answer.forwarded:
                 done = self._send(self._client(key, ACK), trace, out, conn.client_ingress)
                 if done.forwarded and conn.server.dport == SMTP_PORT:
+                    from ..engine.mta import MailServer
+
                     conn.mail = MailServer(personality="seed")   # the document's server
                     self._server_says(conn, conn.mail.greeting(), trace, out)
             return Reply("".join(out))
