@@ -13,7 +13,7 @@
 5. Keywords abbreviated to their shortest unambiguous prefix parse to the same tree.
 
 Configurations are generated as text. The grammar-driven generator (`sentences`) walks the rules
-of `grammar/ios.lark` with Lark, independently of iosfw's own tables, so it covers every command
+of grammar/*.lark with Lark, independently of iosfw's own tables, so it covers every command
 the grammar has, and replays each sentence in Lark's LALR parser to know which keywords each
 position accepts. The `ci` profile (tests/conftest.py) is derandomized; run with
 `HYPOTHESIS_PROFILE=dev` for a longer, random search.
@@ -25,7 +25,6 @@ import functools
 import ipaddress
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import kit
 import pytest
@@ -34,7 +33,8 @@ from hypothesis import strategies as st
 
 from iosfw.config.apply import Configurator, execute
 from iosfw.config.model import Router, rule_signature
-from iosfw.parser.grammar import START_RULES, keywords_of
+from iosfw.parser.grammar import START_RULES, grammar_text, keywords_of, section_texts
+from iosfw.parser.meta import read_meta
 from iosfw.parser.words import CommandError, parse
 from iosfw.show.acl_text import config_text
 from iosfw.show.running_config import render_lines
@@ -46,7 +46,6 @@ def scaled(factor: float) -> settings:
     return settings(max_examples=max(1, int(settings().max_examples * factor)))
 
 
-GRAMMAR_FILE = Path(__file__).resolve().parent.parent / "grammar" / "ios.lark"
 STARTS = sorted(set(START_RULES.values()))
 
 
@@ -57,13 +56,13 @@ def _literal_words(pattern) -> tuple[str, ...] | None:
 
 
 class GrammarOracle:
-    """grammar/ios.lark compiled by Lark in the test: rules to generate sentences from, LALR
-    states to know which keywords a position accepts, and the help-text tables (ports, ICMP)."""
+    """The grammar compiled by Lark in the test: rules to generate sentences from, LALR
+    states to know which keywords a position accepts, and the metadata tables (ports, ICMP)."""
 
     def __init__(self):
         from lark import Lark
 
-        self.text = GRAMMAR_FILE.read_text(encoding="utf-8")
+        self.text = grammar_text()
         self.lark = Lark(self.text, parser="lalr", lexer="basic", start=STARTS,
                          maybe_placeholders=False)
         self.keywords: dict[str, tuple[str, ...]] = {}
@@ -76,16 +75,11 @@ class GrammarOracle:
                 self.keywords[term.name] = words
         self.all_keywords = sorted({w for ws in self.keywords.values() for w in ws})
         self.prefixes = {w.lower()[:n] for w in self.all_keywords for n in range(1, len(w) + 1)}
-        self.ranges = {}
-        for name, spec in re.findall(r"^//= (\S+) (?:<[^>]*>|\S+) range=(\S+) ", self.text, re.M):
-            self.ranges[name] = [tuple(int(x) for x in re.fullmatch(r"(-?\d+)-(-?\d+)", part)
-                                       .groups()) for part in spec.split(",")]
-        self.ports = {"tcp": {}, "udp": {}}
-        for rule, word, number in re.findall(r'^//@ (tcp|udp)_port "([^"]+)" .*?(\d+)\)$',
-                                             self.text, re.M):
-            self.ports[rule][word] = int(number)
-        self.icmp = {word: (int(t), int(c)) for word, t, c in
-                     re.findall(r'^//@ icmp_name "([^"]+)" .*\((\d+)/(-?\d+)\)$', self.text, re.M)}
+        meta = read_meta(section_texts())
+        self.ranges = meta.ranges
+        self.ports = {family: meta.numbers[(f"{family}_port", "port")] for family in ("tcp", "udp")}
+        types, codes = meta.numbers[("icmp_name", "type")], meta.numbers[("icmp_name", "code")]
+        self.icmp = {word: (t, codes[word]) for word, t in types.items()}
         self.rules = defaultdict(list)
         for rule in self.lark.rules:
             self.rules[rule.origin.name].append(rule)

@@ -1,22 +1,17 @@
-"""Port and ICMP names, read from the grammar's help texts so that one file says them."""
+"""Port and ICMP names, read from the grammar's metadata (the `port=`, `type=` and `code=`
+fields of the tcp_port, udp_port and icmp_name keywords) so that one file says them."""
 from __future__ import annotations
 
 import functools
-import re
 
 from ..parser.grammar import load_grammar
 from ..textutil import is_number
 
-_LAST_NUMBER = re.compile(r"(\d+)\)$")
-_ICMP = re.compile(r"\((\d+)/(-?\d+)\)$")
 
-
-@functools.lru_cache(maxsize=None)
 def port_names(family: str) -> dict[str, int]:
     """Keyword -> number for `tcp` or `udp` ports, e.g. smtp -> 25."""
     rule = "udp_port" if family == "udp" else "tcp_port"
-    meta = load_grammar().meta.keywords_of_rule(rule)
-    return {kw: int(_LAST_NUMBER.search(text).group(1)) for kw, text in meta.items()}
+    return load_grammar().meta.numbers[(rule, "port")]
 
 
 @functools.lru_cache(maxsize=None)
@@ -40,12 +35,10 @@ def port_text(family: str, number: int) -> str:
 
 @functools.lru_cache(maxsize=None)
 def icmp_names() -> dict[str, tuple[int, int | None]]:
-    meta = load_grammar().meta.keywords_of_rule("icmp_name")
-    out = {}
-    for kw, text in meta.items():
-        itype, code = (int(x) for x in _ICMP.search(text).groups())
-        out[kw] = (itype, None if code < 0 else code)
-    return out
+    """Keyword -> (type, code) of an ICMP message name; code None (-1 in the grammar) for any."""
+    numbers = load_grammar().meta.numbers
+    types, codes = numbers[("icmp_name", "type")], numbers[("icmp_name", "code")]
+    return {kw: (itype, None if codes[kw] < 0 else codes[kw]) for kw, itype in types.items()}
 
 
 def icmp_code_of(name: str) -> tuple[int, int | None]:

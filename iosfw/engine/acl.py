@@ -21,8 +21,6 @@ lists (`evaluate` matches nothing yet; `reflect` does not change what its entry 
 """
 from __future__ import annotations
 
-import functools
-import re
 from typing import NamedTuple, Optional
 
 from ..config import model as m
@@ -36,15 +34,11 @@ PROTOCOL_NUMBERS = {name: int(number) for number, name in PROTOCOL_NAMES.items()
 # Option -> (bits of the TOS byte it compares, shift of its value into them).
 HEADER_FIELDS = {"precedence": (0xE0, 5), "tos": (0x1E, 1), "dscp": (0xFC, 2)}
 
-_HELP_NUMBER = re.compile(r"\((\d+)\)$")
 
-
-@functools.cache
 def option_values(option: str) -> dict[str, int]:
-    """Keyword -> number for `precedence` or `tos`, read from the grammar's help lines, the
-    one place that says them (critical -> 5, min-delay -> 8)."""
-    meta = load_grammar().meta.keywords_of_rule(option)
-    return {kw: int(_HELP_NUMBER.search(text).group(1)) for kw, text in meta.items()}
+    """Keyword -> number for `precedence` or `tos`, read from the `value=` fields of the
+    grammar's metadata, the one place that says them (critical -> 5, min-delay -> 8)."""
+    return load_grammar().meta.numbers[(option, "value")]
 
 
 def protocol_number(protocol: str) -> int:

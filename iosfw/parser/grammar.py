@@ -1,5 +1,19 @@
-"""The one grammar: grammar/ios.lark, compiled once to LALR tables, with its terminals sorted
-into keywords and value patterns."""
+"""The one grammar: the sections in grammar/, joined in the order SECTIONS gives, compiled once to
+LALR tables, with their terminals sorted into keywords and value patterns.
+
+The sections are joined as text rather than with Lark's `%import`: an imported grammar brings
+in only the names it lists and renames what they depend on into its own namespace, so every
+rule, terminal and alias another section uses would have to be listed, and sections that refer
+to each other both ways (global configuration enters the interface, access-list and inspect
+sections, which use its values and shared rules) could not import each other. Joined, the
+sections are one grammar with the rule names they had as one file, and the metadata comments,
+which Lark ignores, are read from each file with its name for error messages.
+
+The order is part of the trees' contract: Lark names keywords that are not identifiers
+(`"running-config"`) `__ANON_0`, `__ANON_1`, ... in order of first appearance, and `!` rules
+keep those names as token types. So a new section goes at the end, and a new such keyword
+anywhere moves the names after it.
+"""
 from __future__ import annotations
 
 import functools
@@ -45,8 +59,26 @@ class Grammar:
     values: dict[str, ValueTerminal] = field(default_factory=dict)
 
 
+# The files of grammar/ (without `.lark`), in the order they are joined.
+SECTIONS = ("values", "exec", "clear_debug", "simulate", "show", "global", "inspect",
+            "nat_routes", "access_lists", "interface", "line", "blocks")
+
+
+def section_texts() -> list[tuple[str, str]]:
+    """(file name, text) of each section, in SECTIONS order."""
+    files = resources.files("iosfw.grammar")
+    return [(f"{name}.lark", files.joinpath(f"{name}.lark").read_text(encoding="utf-8"))
+            for name in SECTIONS]
+
+
+def join_sections(sections: list[tuple[str, str]]) -> str:
+    """The one grammar text: each section after a comment naming its file, so that the tables'
+    cache key covers every file's name and text."""
+    return "".join(f"// ---- grammar/{name}\n{text}\n" for name, text in sections)
+
+
 def grammar_text() -> str:
-    return resources.files("iosfw.grammar").joinpath("ios.lark").read_text(encoding="utf-8")
+    return join_sections(section_texts())
 
 
 def keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
@@ -64,8 +96,9 @@ def keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
 
 @functools.lru_cache(maxsize=1)
 def load_grammar() -> Grammar:
-    text = grammar_text()
-    meta = read_meta(text)
+    sections = section_texts()
+    text = join_sections(sections)
+    meta = read_meta(sections)
     tables = load_tables(text, sorted(set(START_RULES.values())))
     grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
                       tables["end_states"], tables["contexts"])

@@ -64,6 +64,8 @@ def compile_tables(text: str, starts: list[str]) -> dict:
 
 
 def load_tables(text: str, starts: list[str]) -> dict:
+    """The tables of `text`, the joined grammar (grammar.join_sections: every section's name and
+    text), cached under its digest, so that editing any section compiles afresh."""
     digest = hashlib.sha256((text + repr(sorted(starts)) + str(FORMAT)).encode()).hexdigest()[:16]
     path = cache_dir() / f"tables-{digest}.pickle"
     try:
