@@ -22,7 +22,7 @@ import functools
 import random
 import time
 
-from iosfw.config.loader import load_text
+from iosfw.commands.loader import load_text
 from iosfw.engine.acl import CompiledAcl, naive_first_match, protocol_number
 from iosfw.engine.packet import ICMP, TCP, UDP, Packet
 

@@ -295,8 +295,10 @@ def generate(n_lines: int = 100_000, seed: int = 20031) -> list[str]:
     named, acl_names = g.named_acls(budget["named_acls"])
     std = g.numbered(budget["std_acls"], STD_NUMBERS, g.std_entry)
     used = sum(budget.values())
-    # interfaces reference a mix of numbered and named lists
-    refs = [str(n) for n in EXT_NUMBERS[:150]] + acl_names
+    ext = g.numbered(body - used, EXT_NUMBERS, g.ext_entry)
+    # interfaces reference a mix of numbered and named lists, each one the file defines
+    defined = {line.split()[1] for line in ext}
+    refs = [str(n) for n in EXT_NUMBERS[:150] if str(n) in defined] + acl_names
     sections = [
         g.interfaces(budget["interfaces"], refs),
         g.routes(budget["routes"]),
@@ -304,7 +306,7 @@ def generate(n_lines: int = 100_000, seed: int = 20031) -> list[str]:
         g.nat_port(budget["nat_port"]),
         named,
         std,
-        g.numbered(body - used, EXT_NUMBERS, g.ext_entry),
+        ext,
     ]
     lines = list(HEADER)
     for i, section in enumerate(sections):

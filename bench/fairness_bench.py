@@ -30,7 +30,7 @@ import configgen  # noqa: E402
 from iosfw.cli.session import Session  # noqa: E402
 from iosfw.cli.startup import StartupStore, builtin_text  # noqa: E402
 from iosfw.clock import Clock  # noqa: E402
-from iosfw.config.loader import load_text  # noqa: E402
+from iosfw.commands.loader import load_text  # noqa: E402
 from iosfw.device import Device  # noqa: E402
 from iosfw.remote.serve import ServerThread  # noqa: E402
 

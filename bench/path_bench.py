@@ -39,7 +39,7 @@ import time
 import tracemalloc
 
 from iosfw.cli.startup import builtin_text
-from iosfw.config.loader import load_text
+from iosfw.commands.loader import load_text
 from iosfw.config.names import ip_to_int
 from iosfw.engine.acl import CompiledAcl
 from iosfw.engine.packet import ACK, PSH, SYN, Packet

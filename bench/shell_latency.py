@@ -25,7 +25,7 @@ def measure(rounds: int = 200) -> dict:
     from iosfw.cli.session import Session
     from iosfw.cli.startup import StartupStore, builtin_text
     from iosfw.clock import Clock
-    from iosfw.config.loader import load_text
+    from iosfw.commands.loader import load_text
     from iosfw.device import Device
 
     router = load_text(builtin_text()).router

@@ -36,7 +36,7 @@ def _check_diagnostics(result) -> None:
 
 
 def time_iosfw(path: str) -> dict:
-    from iosfw.config.loader import load_text
+    from iosfw.commands.loader import load_text
 
     text = _read(path)
     load_text(WARM_UP_LINE, "warm-up")     # grammar/table loading is start-up, not loading
@@ -63,7 +63,7 @@ def profile_iosfw(path: str, top: int = 15) -> None:
     import io
     import pstats
 
-    from iosfw.config.loader import load_text
+    from iosfw.commands.loader import load_text
 
     text = _read(path)
     load_text(WARM_UP_LINE, "warm-up")
@@ -105,7 +105,7 @@ def phases() -> dict:
     def imports_of_main():
         import iosfw.cli.session  # noqa: F401
         import iosfw.clock  # noqa: F401
-        import iosfw.config.loader  # noqa: F401
+        import iosfw.commands.loader  # noqa: F401
 
     def grammar():
         from iosfw.parser.grammar import load_grammar

@@ -22,7 +22,7 @@ def boot(config: Optional[str]):
     from pathlib import Path
 
     from .cli.startup import StartupStore
-    from .config.loader import UnreadableConfig, load_text, read_config_file
+    from .commands.loader import UnreadableConfig, load_text, read_config_file
 
     store = StartupStore(Path(config)) if config else StartupStore.builtin()
     store.remove_stale()
@@ -33,7 +33,7 @@ def boot(config: Optional[str]):
         raise SystemExit(1)
     label = config or (str(store.path) if store.path.exists() else BUILTIN_LABEL)
     result = load_text(text, label)
-    for diag in result.diagnostics:
+    for diag in result.everything():
         print(diag.format(), file=sys.stderr)
     return result.router, store
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from iosfw.cli.session import Session
 from iosfw.cli.startup import StartupStore, builtin_text
 from iosfw.clock import Clock
+from iosfw.commands.loader import LoadResult, load_text
 from iosfw.config import model as m
-from iosfw.config.loader import LoadResult, load_text
 from iosfw.device import Device
 from iosfw.engine.pipeline import Engine
 

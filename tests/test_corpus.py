@@ -16,7 +16,7 @@ import kit
 import pytest
 from kit import CORPUS
 
-from iosfw.config.loader import load_file, read_config_file
+from iosfw.commands.loader import load_file, read_config_file
 from iosfw.show import inspect
 from iosfw.show.running_config import render, render_lines
 

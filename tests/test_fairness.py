@@ -8,7 +8,7 @@ import kit
 import pytest
 from kit import privileged_vty
 
-from iosfw.cli import simulator
+from iosfw.commands import simulate as simulator
 from iosfw.remote.vty import VtyPool
 
 FLOOD = b"simulate flood tcp 203.0.113.99 172.22.1.110 25 count 5000 rate 1000\r"

@@ -35,8 +35,8 @@ from hypothesis import given, settings
 from kit import ROOT
 
 from iosfw.cli.startup import StartupStore
+from iosfw.commands.loader import read_config_file
 from iosfw.config import model as m
-from iosfw.config.loader import read_config_file
 from iosfw.show.running_config import REJECTED_MARK, encode_config, render_lines, startup_text
 
 SERVICES_ON = {"pad", "dhcp"}       # running_config._SERVICE_DEFAULT_ON

@@ -371,7 +371,7 @@ def refused(source: str, server_port: int) -> bool:
     """The router resets the connection before it sends anything."""
     try:
         sock = connect_from(source, server_port)
-    except ConnectionRefusedError:
+    except (ConnectionRefusedError, ConnectionResetError):   # the reset can beat connect()
         return True
     try:
         return sock.recv(4096) == b""

@@ -31,7 +31,7 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from iosfw.config.apply import Configurator, execute
+from iosfw.commands.configure import Configurator, execute
 from iosfw.config.model import Router, rule_signature
 from iosfw.parser.grammar import START_RULES, grammar_text, keywords_of, section_texts
 from iosfw.parser.meta import read_meta
@@ -925,6 +925,8 @@ def shape(node):
     """A parse tree as nested tuples: rule names, token types and token texts."""
     if hasattr(node, "children"):
         return (node.data, tuple(shape(c) for c in node.children))
+    if node is None:        # an optional `[x]` left out
+        return None
     return (node.type, str(node))
 
 

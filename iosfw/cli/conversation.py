@@ -1,7 +1,7 @@
 """One conversation with the router, whatever carries it: the local console, `-c`, a script or
 a pipe, a telnet or SSH vty.
 
-Each line typed gets a Reply (iosfw/cli/reply.py), and what happens next is the same on every
+Each line typed gets a Reply (iosfw/commands/reply.py), and what happens next is the same on every
 front end, so it is decided here, once: the output goes through the ` --More-- ` pager; a
 question (`Password:`, `[confirm]`) takes the next line as its answer and Ctrl-C cancels it
 with its command; `exit` hangs up; a reload is told to the front end (a vty goes down with the
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Protocol
 from .pager import Pager
 
 if TYPE_CHECKING:   # not imported for `iosfw --help` (dataclasses is slow to load)
-    from .reply import Ask, Reply
+    from ..commands.reply import Ask, Reply
 
 
 class Terminal(Protocol):

@@ -5,51 +5,28 @@ SSH all drive this same object.
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import syslog
 from ..clock import Clock
+from ..commands.configure import ConfigError, Configurator, execute, unwrap
+from ..commands.registry import ENGINE, READS, arguments, lookup
+from ..commands.reply import Ask, Reply
+from ..commands.simulate import Simulator
 from ..config import model as m
-from ..config.apply import ConfigError, Configurator, execute, first, tokens, unwrap, words
-from ..config.names import int_to_ip
-from ..config.secrets import password_matches
 from ..device import Device
 from ..parser.grammar import START_RULES
 from ..parser.tree import Tree
 from ..parser.words import CommandError, parse, split_words
-from ..show import (
-    access_lists,
-    debugging,
-    inspect,
-    inspect_stats,
-    interfaces,
-    logging,
-    login,
-    nat,
-    routes,
-    running_config,
-    system,
-    traffic,
-    users,
-)
 from ..textutil import MAX_LINE
 from .filters import apply_filter
 from .help import complete as help_complete
 from .help import listing as help_listing
-from .reply import Ask, Reply
-from .simulator import Simulator
 from .startup import StartupStore
 
 if TYPE_CHECKING:     # the engine is imported by the Device when first used
     from ..engine.pipeline import Engine
 
-CONFIG_BANNER = "Enter configuration commands, one per line.  End with CNTL/Z."
-# EXEC commands that change the device (the others only read it), and those of them that
-# change its forwarding state too
-_CHANGES_DEVICE = ("sim_", "clear_", "clock_", "debug_", "undebug_")
-_CHANGES_ENGINE = ("sim_", "clear_")
 # what a line keeps of its own that a failed command must not change
 _LINE_STATE = ("configuring", "privileged", "monitor", "password_tries", "terminal_length",
                "terminal_width", "history_size")
@@ -87,14 +64,6 @@ class _Undo:
         for name, value in self.line.items():
             setattr(s, name, value)
         s.cfg.context = self.context
-
-
-def _session_facts(sessions) -> list[dict]:
-    return [{"id": f"{s.id:X}", "protocol": s.protocol, "state": s.state,
-             "initiator": f"{int_to_ip(s.initiator[0])}:{s.initiator[1]}",
-             "responder": f"{int_to_ip(s.responder[0])}:{s.responder[1]}",
-             "bytes_initiator": s.bytes_initiator, "bytes_responder": s.bytes_responder,
-             "interface": s.interface, "rule": s.rule} for s in sessions]
 
 
 class Session:
@@ -328,7 +297,7 @@ class Session:
         except CommandError:
             pass
         if tree_name == "do":
-            rest = tokens(tree, "REST")[0]
+            rest = unwrap(tree)[2].children[0]
             before = self.prompt() + line[:rest.start_pos]
             saved, self.configuring = self.configuring, False
             try:
@@ -362,268 +331,24 @@ class Session:
 
     # ------------------------------------------------------------------ EXEC
     def _exec(self, tree: Tree) -> Reply:
+        """Route an EXEC command to its handler (commands/registry.py), after the undo point
+        its `changes` ask for; `| include ...` filters what a show command printed."""
         if tree.data in ("exec_cmd", "user_cmd") and len(tree.children) == 2:
             show_tree, pipe = tree.children
             reply = self._exec(show_tree)
-            kind, pattern = first(pipe, "FILTER_KIND"), first(pipe, "REST")
-            if not reply.error and not self.as_json:
-                reply.output = apply_filter(kind, pattern, reply.output)
+            if pipe is not None and not reply.error and not self.as_json:
+                kind, pattern = pipe.children
+                reply.output = apply_filter(str(kind), str(pattern), reply.output)
             return reply
         name, _, cmd = unwrap(tree)
-        if name.startswith("show_"):
-            return self._show(name, cmd)
-        if name.startswith(_CHANGES_DEVICE):
-            self._keep(engine=name.startswith(_CHANGES_ENGINE))
-        if name.startswith("sim_"):
-            return getattr(self.simulator, name)(cmd)
-        return getattr(self, "exec_" + name)(cmd)
-
-    def exec_enable(self, t) -> Reply:
-        if self.privileged:
-            return Reply()
-        if self.router.enable_secret or self.router.enable_password:
-            return Reply(ask=self._password_question())
-        if self.line_name != "console":
-            return Reply("% No password set\n", error=True)
-        self.privileged = True
-        return Reply()
-
-    def check_enable_password(self, typed: str) -> Reply:
-        """The answer to `Password:` after `enable`; three failures give `% Bad secrets`."""
-        if password_matches(typed, self.router.enable_secret or self.router.enable_password):
-            self.privileged, self.password_tries = True, 0
-            return Reply()
-        self.password_tries += 1
-        if self.password_tries >= 3:
-            self.password_tries = 0
-            return Reply("% Bad secrets\n\n", error=True)
-        return Reply(ask=self._password_question(), error=True)
+        found = lookup("exec", name)
+        if found is None:
+            raise LookupError(f"no handler for the EXEC command {name!r}")
+        if found.changes != READS:
+            self._keep(engine=found.changes == ENGINE)
+        return found.handler(self, *arguments(cmd))
 
     def cancelled(self) -> Reply:
         """Ctrl-C at a question: nothing happens, as on the router."""
         self.password_tries = 0
         return Reply()
-
-    def _password_question(self) -> Ask:
-        return self._ask("Password: ", self.check_enable_password, secret=True)
-
-    def exec_history(self, t) -> Reply:
-        return Reply("".join(f"  {line}\n" for line in self.history[-self.history_size:]))
-
-    def exec_reload(self, t) -> Reply:
-        if self._modified():
-            return Reply(ask=self._ask("System configuration has been modified. Save? [yes/no]: ",
-                                       self._reload_save))
-        return Reply(ask=self._ask("Proceed with reload? [confirm]", self._reload_confirm))
-
-    def _modified(self) -> bool:
-        """Whether the running configuration says something the saved one does not: both are
-        compared as the router would write them, so `!` lines and spacing do not count."""
-        from ..config.loader import load_text
-
-        saved = self.store.read()
-        if saved is None:
-            return True
-        booted = load_text(saved, chassis=self.router.chassis).router
-        return running_config.render_lines(booted) != running_config.render_lines(self.router)
-
-    def _reload_save(self, answer: str) -> Reply:
-        word = answer.strip().lower()
-        if word and "yes".startswith(word):
-            saved = self._save()
-            if saved.error:
-                return saved
-            head = saved.output
-        elif word and "no".startswith(word):
-            head = ""
-        else:
-            return Reply("% Please answer 'yes' or 'no'.\n", ask=self._ask(
-                "System configuration has been modified. Save? [yes/no]: ", self._reload_save))
-        return Reply(head, ask=self._ask("Proceed with reload? [confirm]", self._reload_confirm))
-
-    def _reload_confirm(self, answer: str) -> Reply:
-        if answer.strip().lower() not in ("", "y", "yes"):
-            return Reply()
-        from ..config.loader import load_text
-
-        text = self.store.read() or ""
-        self._keep(engine=True)
-        fresh = load_text(text, str(self.store.path), chassis=self.router.chassis).router
-        self.router.__dict__.update(fresh.__dict__)
-        self.cfg.leave()
-        self.configuring, self.privileged = False, False
-        self.history.clear()
-        self.device.reloaded()
-        return Reply(f"\n{self.router.hostname} con0 is now available\n\n\n\n"
-                     "Press RETURN to get started.\n\n", reloaded=True)
-
-    def exec_disable(self, t) -> Reply:
-        self.privileged = False
-        return Reply()
-
-    def exec_exit(self, t) -> Reply:
-        return Reply(closed=True)
-
-    def exec_configure_terminal(self, t) -> Reply:
-        self.configuring = True
-        self.cfg.leave()
-        return Reply(CONFIG_BANNER + "\n")
-
-    def exec_write_memory(self, t) -> Reply:
-        return self._save()
-
-    def exec_copy_run_start(self, t) -> Reply:
-        return self._save(ask_name=True)
-
-    def _save(self, ask_name: bool = False) -> Reply:
-        text = running_config.startup_text(self.router)
-        head = "Destination filename [startup-config]? \n" if ask_name else ""
-        try:
-            self.store.write(text)
-        except OSError as err:
-            return Reply(f"{head}Building configuration...\n%Error writing nvram:startup-config "
-                         f"({err.strerror or err})\n", error=True)
-        return Reply(f"{head}Building configuration...\n[OK]\n")
-
-    def exec_terminal_length(self, t) -> Reply:
-        self.terminal_length = int(first(t, "LENGTH"))
-        return Reply()
-
-    def exec_terminal_width(self, t) -> Reply:
-        self.terminal_width = int(first(t, "WIDTH"))
-        return Reply()
-
-    def exec_terminal_monitor(self, t) -> Reply:
-        self.monitor, self.log_seen = True, self.device.log.seq   # from now on, not before
-        return Reply()
-
-    def exec_terminal_no_monitor(self, t) -> Reply:
-        self.monitor = False
-        return Reply()
-
-    # ------------------------------------------------------------------ debug
-    def exec_debug_ip_inspect(self, t) -> Reply:
-        what = first(t, "DEBUG_INSPECT")
-        self.device.debug.add(f"ip inspect {what}")
-        return Reply(debugging.turned(what, True) + "\n")
-
-    def exec_undebug_ip_inspect(self, t) -> Reply:
-        what = first(t, "DEBUG_INSPECT")
-        self.device.debug.discard(f"ip inspect {what}")
-        return Reply(debugging.turned(what, False) + "\n")
-
-    def exec_undebug_all(self, t) -> Reply:
-        self.device.debug.clear()
-        return Reply(debugging.ALL_OFF + "\n")
-
-    # ------------------------------------------------------------------ clear
-    def exec_clear_access_list_counters(self, t) -> Reply:
-        self.engine.clear_acl_counters(" ".join(words(t.children[0])) if t.children else None)
-        return Reply()
-
-    def exec_clear_ip_inspect_session(self, t) -> Reply:
-        self.device.record(self.engine.clear_sessions())
-        return Reply()
-
-    def exec_clear_ip_inspect_statistics(self, t) -> Reply:
-        self.engine.clear_statistics(self.clock.uptime())
-        return Reply()
-
-    def exec_clear_ip_nat_translation(self, t) -> Reply:
-        self.engine.nat.clear()
-        return Reply()
-
-    def exec_clear_logging(self, t) -> Reply:
-        def confirm(answer: str) -> Reply:
-            if answer.strip().lower() in ("", "y", "yes"):
-                self.device.log.clear_buffer()
-            return Reply()
-        return Reply(ask=self._ask("Clear logging buffer [confirm]", confirm))
-
-    def exec_clock_set(self, t) -> Reply:
-        hh, mm, ss = (int(x) for x in first(t, "CLOCK_TIME").split(":"))
-        day, year = int(first(t, "DAY")), int(first(t, "YEAR"))
-        month = datetime.strptime(first(t, "MONTH")[:3].title(), "%b").month
-        try:
-            self.clock.set(datetime(year, month, day, hh, mm, ss, tzinfo=timezone.utc))
-        except ValueError:
-            return Reply("% Invalid date\n", error=True)
-        return Reply()
-
-    # ------------------------------------------------------------------ show
-    def _show(self, name: str, t: Tree) -> Reply:
-        r = self.router
-        acl = " ".join(words(t.children[0])) if t.children and isinstance(t.children[0], Tree) \
-            else None
-        if name == "show_ip_inspect":
-            sub = t.children[0]
-            kind = sub.data
-            sessions = list(self.engine.sessions.sessions.values())
-            now = self.clock.uptime()
-            if kind == "inspect_all":
-                return self._out(inspect.show_all(r, traffic.session_lines(sessions, False, now)),
-                                 lambda: dict(inspect.facts(r), sessions=_session_facts(sessions)))
-            if kind == "inspect_config":
-                return self._out(inspect.show_config(r), lambda: inspect.facts(r))
-            if kind == "inspect_interfaces":
-                return self._out(inspect.show_interfaces(r), lambda: inspect.facts(r)["interfaces"])
-            if kind == "inspect_statistics":
-                engine = self.engine
-                return self._out(inspect_stats.text(r, engine, now),
-                                 lambda: inspect_stats.facts(r, engine, now))
-            if kind == "inspect_name":
-                rule = first(sub, "WORD")
-                return self._out(inspect.show_name(r, rule),
-                                 lambda: inspect.facts(r)["rules"].get(rule))
-            detail = first(sub, "DETAIL") is not None
-            text = "".join(line + "\n" for line in traffic.session_lines(sessions, detail, now))
-            return self._out(text, lambda: _session_facts(sessions))
-        if name == "show_running_config":
-            return self._out(running_config.render(r), lambda: {
-                "text": "\n".join(running_config.render_lines(r)) + "\n"})
-        if name == "show_startup_config":
-            text = self.store.read()
-            if text is None:
-                return Reply("startup-config is not present\n")
-            return self._out(running_config.render_startup(text), lambda: {"text": text})
-        if name in ("show_access_lists", "show_ip_access_lists"):
-            matches = self.device.acl_matches
-            return self._out(access_lists.text(r, matches, acl),
-                             lambda: access_lists.facts(r, matches, acl))
-        if name == "show_ip_interface_brief":
-            return self._out(interfaces.text(r), lambda: interfaces.facts(r))
-        if name == "show_ip_nat_translations":
-            table, now = self.engine.nat, self.clock.uptime()
-            verbose = first(t, "VERBOSE") is not None
-            return self._out(nat.translations_text(table, verbose, now), lambda: nat.facts(table))
-        if name == "show_ip_nat_statistics":
-            table = self.engine.nat
-            return self._out(nat.statistics_text(r, table),
-                             lambda: nat.statistics_facts(r, table))
-        if name == "show_debugging":
-            flags = sorted(self.device.debug)
-            return self._out(debugging.text(flags), lambda: {"debug": flags})
-        if name == "show_logging":
-            log = self.device.log
-            return self._out(logging.text(r, log), lambda: logging.facts(r, log))
-        if name == "show_ip_route":
-            return self._out(routes.text(r), lambda: routes.facts(r))
-        if name == "show_version":
-            return self._out(system.version_text(r, self.clock),
-                             lambda: system.version_facts(r, self.clock))
-        if name == "show_clock":
-            return self._out(system.clock_text(self.clock), lambda: system.clock_facts(self.clock))
-        if name == "show_users":
-            return self._out(users.text(self), lambda: users.facts(self))
-        if name == "show_login":
-            pool = self.device.vtys
-            watch = pool.guard.watch() if pool is not None else login.unwatched(r.login)
-            if first(t, "FAILURES"):
-                return self._out(login.failures_text(watch), lambda: login.failures_facts(watch))
-            return self._out(login.text(r.login, watch), lambda: login.facts(r.login, watch))
-        raise CommandError("invalid", name)
-
-    def _out(self, text: str, facts) -> Reply:
-        if self.as_json:
-            return Reply(json.dumps(facts(), indent=2, sort_keys=True) + "\n")
-        return Reply(text)

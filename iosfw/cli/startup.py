@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from ..config.loader import UnreadableConfig, decode_config
+from ..commands.loader import UnreadableConfig, decode_config
 from ..config.render import encode_config
 
 BUILTIN_NAME = "3640-123.cfg"

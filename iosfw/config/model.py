@@ -334,6 +334,9 @@ class Route:
 
 
 # ------------------------------------------------------------------ lines and other blocks
+DEFAULT_VTYS = 5          # vty 0 4, unless `line vty 5 n` adds more
+
+
 @dataclass
 class Line:
     kind: str                         # con, aux, vty, or "" for absolute numbers
@@ -467,6 +470,16 @@ class Router:
     ssh: SshSettings = field(default_factory=SshSettings)
     preserved: list[Preserved] = field(default_factory=list)
     inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp
+
+    def vty_numbers(self) -> list[int]:
+        """The vty lines the router has: 0 to 4 always (a 3640 on 12.3), more when `line vty
+        5 15` (or such) makes them."""
+        numbers = set(range(DEFAULT_VTYS))
+        for line in self.lines.values():
+            if line.kind == "vty":
+                numbers.update(range(line.first, (line.last if line.last is not None
+                                                  else line.first) + 1))
+        return sorted(numbers)
 
     def line_of(self, kind: str, number: int) -> Optional[Line]:
         """The `line` block that configures line `kind number` (vty 3 is in `line vty 0 4`)."""

@@ -69,3 +69,9 @@ def prefix_len(mask: int) -> int:
 
 def len_to_mask(length: int) -> int:
     return (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF if length else 0
+
+
+# `access-list 101 permit 6 any any` is stored and shown as tcp.
+PROTOCOL_NAMES = {"1": "icmp", "2": "igmp", "4": "nos", "6": "tcp", "17": "udp", "47": "gre",
+                  "50": "esp", "51": "ahp", "88": "eigrp", "89": "ospf", "94": "ipinip",
+                  "103": "pim", "108": "pcp"}

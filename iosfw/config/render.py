@@ -27,7 +27,7 @@ _DELIMITERS = "#%&*@$~|+=/\\<>{}[]()`'\"!?.,:;_-" + string.ascii_letters + strin
 
 def encode_config(text: str) -> bytes:
     """The bytes of a configuration's text: UTF-8, and the bytes the loader kept as they were
-    (iosfw.config.loader.decode_config reads them with surrogateescape) written back as they
+    (iosfw.commands.loader.decode_config reads them with surrogateescape) written back as they
     were, so a file in another encoding is saved byte for byte."""
     return text.encode("utf-8", "surrogateescape")
 

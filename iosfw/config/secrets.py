@@ -32,7 +32,7 @@ def type7_decode(encoded: str) -> str:
 
 def _bytes(plain: str) -> bytes:
     """A password as the router holds it, bytes: UTF-8, and any byte a configuration file or
-    a terminal gave that is not UTF-8 as itself (iosfw.config.loader.decode_config)."""
+    a terminal gave that is not UTF-8 as itself (iosfw.commands.loader.decode_config)."""
     return plain.encode("utf-8", "surrogateescape")
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import NamedTuple, Optional
 
 from ..config import model as m
-from ..config.apply import PROTOCOL_NAMES
+from ..config.names import PROTOCOL_NAMES
 from ..parser.grammar import load_grammar
 from .packet import ACK, RST, Packet
 

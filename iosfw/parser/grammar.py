@@ -51,12 +51,14 @@ class ValueTerminal:
 class Grammar:
     meta: GrammarMeta
     states: dict                      # state -> {symbol: (SHIFT|REDUCE, state|rule index)}
-    rules: list                       # (origin, tree name, size, included children, expand1)
+    rules: list                       # (origin, tree name, size, included, expand1, Nones after)
     start_states: dict
     end_states: dict
     contexts: dict                    # state -> {terminal: ((alias, rule), ...)} for help texts
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # terminal -> words
     values: dict[str, ValueTerminal] = field(default_factory=dict)
+    # the nodes of `!` rules, which keep their keywords: a phrase of words to a handler
+    phrases: frozenset = frozenset()
 
 
 # The files of grammar/ (without `.lark`), in the order they are joined.
@@ -101,7 +103,8 @@ def load_grammar() -> Grammar:
     meta = read_meta(sections)
     tables = load_tables(text, sorted(set(START_RULES.values())))
     grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
-                      tables["end_states"], tables["contexts"])
+                      tables["end_states"], tables["contexts"],
+                      phrases=frozenset(tables["phrases"]))
     for name, (kind, value, regexp, priority) in tables["terminals"].items():
         words = keywords_of(kind, value)
         if words is not None:

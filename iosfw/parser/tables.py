@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 SHIFT, REDUCE = 0, 1
-FORMAT = 3
+FORMAT = 5
 
 
 def cache_dir() -> Path:
@@ -22,20 +22,32 @@ def compile_tables(text: str, starts: list[str]) -> dict:
     from lark import Lark
 
     # debug=True keeps the LR item sets, which say in which rule each expected token sits
-    lark = Lark(text, parser="lalr", lexer="basic", start=starts, maybe_placeholders=False,
+    lark = Lark(text, parser="lalr", lexer="basic", start=starts, maybe_placeholders=True,
                 debug=True)
     table = lark.parser.parser.parser.parse_table
     number = {closure: i for i, closure in enumerate(table.states)}
     rules, rule_index = [], {}
 
     def index_of(rule) -> int:
+        """A rule as (origin, name, size, include, expand1, trailing Nones). `include` lists the
+        children kept, each as (index, splice a `_rule`, Nones before it): an optional `[x]`
+        the line left out stands as None in its place, as Lark's maybe_placeholders puts it,
+        so that a handler finds each argument at the position the grammar gives it."""
         if rule not in rule_index:
-            include = tuple((i, (not s.is_term) and s.name.startswith("_"))
-                            for i, s in enumerate(rule.expansion)
-                            if rule.options.keep_all_tokens or not (s.is_term and s.filter_out))
+            marks = rule.options.empty_indices or ()
+            runs = [len(ones) for ones in "".join(str(int(b)) for b in marks).split("0")] \
+                if marks else [0] * (len(rule.expansion) + 1)
+            include, nones = [], 0
+            for i, s in enumerate(rule.expansion):
+                nones += runs[i]
+                if rule.options.keep_all_tokens or not (s.is_term and s.filter_out):
+                    include.append((i, (not s.is_term) and s.name.startswith("_"), nones))
+                    nones = 0
+            nones += runs[len(rule.expansion)]
             rule_index[rule] = len(rules)
             rules.append((str(rule.origin.name), str(rule.alias or rule.origin.name),
-                          len(rule.expansion), include, bool(rule.options.expand1 and not rule.alias)))
+                          len(rule.expansion), tuple(include),
+                          bool(rule.options.expand1 and not rule.alias), nones))
         return rule_index[rule]
 
     states, contexts = {}, {}
@@ -60,7 +72,9 @@ def compile_tables(text: str, starts: list[str]) -> dict:
     return {"format": FORMAT, "states": states, "rules": rules, "contexts": contexts,
             "start_states": {str(k): number[v] for k, v in table.start_states.items()},
             "end_states": {str(k): number[v] for k, v in table.end_states.items()},
-            "terminals": terminals}
+            "terminals": terminals,
+            "phrases": sorted({str(r.alias or r.origin.name) for r in lark.rules
+                               if r.options.keep_all_tokens})}
 
 
 def load_tables(text: str, starts: list[str]) -> dict:

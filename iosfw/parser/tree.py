@@ -24,6 +24,7 @@ class Token(str):
 
 
 class Tree:
+    """A node; a child is a Tree, a Token, or None where an optional `[x]` was left out."""
     __slots__ = ("data", "children")
 
     def __init__(self, data: str, children: list):
@@ -54,7 +55,7 @@ class Tree:
         for child in self.children:
             if isinstance(child, Tree):
                 yield from child.scan_values(pred)
-            elif pred(child):
+            elif child is not None and pred(child):
                 yield child
 
     def tokens(self) -> list:
@@ -65,7 +66,8 @@ class Tree:
                 if isinstance(child, Tree):
                     stack.append(iter(child.children))
                     break
-                out.append(child)
+                if child is not None:
+                    out.append(child)
             else:
                 stack.pop()
         return out
@@ -86,6 +88,8 @@ class Tree:
         for child in self.children:
             if isinstance(child, Tree):
                 lines.append(child.pretty(indent + "  ").rstrip("\n"))
+            elif child is None:
+                lines.append(f"{indent}  None")
             else:
                 lines.append(f"{indent}  {child.type} {str(child)!r}")
         return "\n".join(lines) + "\n"

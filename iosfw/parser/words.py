@@ -258,7 +258,7 @@ class WordParser:
                 return None
             if action[0] == SHIFT:
                 return stack[-1]
-            origin, _, size, _, _ = rules[action[1]]
+            origin, _, size = rules[action[1]][:3]
             if size:
                 del stack[-size:]
             stack.append(states[stack[-1]][origin][1])
@@ -272,7 +272,7 @@ class WordParser:
             action = states[stack[-1]].get("$END")
             if action is None or action[0] == SHIFT:
                 return False
-            origin, _, size, _, _ = rules[action[1]]
+            origin, _, size = rules[action[1]][:3]
             if size:
                 del stack[-size:]
             stack.append(states[stack[-1]][origin][1])
@@ -307,8 +307,9 @@ class WordParser:
 
     def _reduce(self, stack: list, values: list, rule) -> None:
         """Build the node as Lark would: drop anonymous keywords (unless the rule is `!`),
-        splice `_` helper rules, and hand up a lone child of a `?` rule."""
-        origin, name, size, include, expand1 = rule
+        put None where an optional `[x]` was left out, splice `_` helper rules, and hand up a
+        lone child of a `?` rule."""
+        origin, name, size, include, expand1, trailing = rule
         if size:
             children = values[-size:]
             del stack[-size:]
@@ -316,11 +317,15 @@ class WordParser:
         else:
             children = []
         kept = []
-        for i, expand in include:
+        for i, expand, nones in include:
+            if nones:
+                kept.extend([None] * nones)
             if expand:
                 kept.extend(children[i].children)
             else:
                 kept.append(children[i])
+        if trailing:
+            kept.extend([None] * trailing)
         values.append(kept[0] if expand1 and len(kept) == 1 else Tree(name, kept))
         stack.append(self.g.states[stack[-1]][origin][1])
 
@@ -338,6 +343,8 @@ def _again(error: CommandError, words: list[Word], line: str) -> CommandError:
 
 def _template(node, index_of: dict, values: dict):
     """The tree with each token replaced by (type, word index, keyword text or None)."""
+    if node is None:
+        return None
     if isinstance(node, Token):
         keyword = node.type != "REST" and node.type not in values
         return (node.type, index_of[node.start_pos], str(node) if keyword else None)
@@ -348,7 +355,9 @@ def _instantiate(template, words: list[Word], line: str):
     data, children = template
     out = []
     for c in children:
-        if len(c) == 3:
+        if c is None:
+            out.append(None)
+        elif len(c) == 3:
             kind, index, text = c
             word = words[index]
             if kind == "REST":

@@ -21,7 +21,6 @@ from .access import Address, acl_permits
 from .lineedit import Event, LineEditor, crlf
 from .login_guard import LoginGuard
 
-DEFAULT_VTYS = 5                 # a 3640 on 12.3 has vty 0 4 unless `line vty 5 n` adds more
 LOGIN_TIMEOUT = 30               # `timeout login response`: seconds a vty's whole login may take
 LOGIN_TRIES = 3                  # failed attempts after which a vty hangs up
 WELL_KNOWN_PORTS = {"telnet": 23, "ssh": 22}
@@ -85,6 +84,7 @@ class VtyPool:
         self.busy: dict[int, "Vty | None"] = {}   # number -> its Vty (None while reserved)
         self.on_change = on_change
         self.peak = 0                             # most lines ever in use at once
+        self.uses: dict[int, int] = {}            # vty number -> connections since boot
         self.guard = LoginGuard(device)           # the Login Enhancements' watch (show login)
         device.vtys = self
 
@@ -92,12 +92,7 @@ class VtyPool:
         return self.device.router.line_of("vty", number) or m.Line("vty", number, login="login")
 
     def capacity(self) -> int:
-        numbers = set(range(DEFAULT_VTYS))
-        for line in self.device.router.lines.values():
-            if line.kind == "vty":
-                numbers.update(range(line.first, (line.last if line.last is not None
-                                                  else line.first) + 1))
-        return len(numbers)
+        return len(self.device.router.vty_numbers())
 
     def allows(self, number: int, protocol: str) -> bool:
         """`transport input`: which protocols may start an EXEC on this line."""
@@ -122,6 +117,7 @@ class VtyPool:
         for number in range(self.capacity()):
             if number not in self.busy:
                 self.busy[number] = None
+                self.uses[number] = self.uses.get(number, 0) + 1
                 self.peak = max(self.peak, len(self.busy))
                 self.on_change()
                 return number

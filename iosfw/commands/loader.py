@@ -6,19 +6,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..config import model as m
+from ..config.names import is_physical
+from ..config.render import REJECTED_MARK, settle
 from ..parser.grammar import START_RULES
+from ..parser.modes import SUB_MODE_BLOCKS
 from ..parser.words import CommandError, parse
-from . import model as m
-from .apply import SUB_MODE_NAMES, ConfigError, Configurator, execute
-from .names import is_physical
-from .render import REJECTED_MARK, settle
+from .configure import ConfigError, Configurator, execute
 
 _BANNER = re.compile(r"^\s*banner\s+\S+\s+(\^C|\S)", re.IGNORECASE)
 _LINE_END = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
-# the configuration modes whose commands SUB_MODE_NAMES does not name ("misplaced" lines)
+# the configuration modes whose commands SUB_MODE_BLOCKS does not name ("misplaced" lines)
 _OTHER_STARTS = sorted({rule for mode, rule in START_RULES.items()
-                        if mode.startswith("config") and rule not in SUB_MODE_NAMES})
+                        if mode.startswith("config") and rule not in SUB_MODE_BLOCKS})
+
+
+_REFERENCE_NAMES = {"access-list": "access list", "inspect": "inspection rule",
+                    "pool": "NAT pool"}
 
 
 class UnreadableConfig(Exception):
@@ -49,8 +54,16 @@ class Diagnostic:
 
 @dataclass
 class LoadResult:
+    """`diagnostics` are the lines the router did not apply (rejected, or unknown to iosfw and
+    kept verbatim); `notes` are warnings about lines it did apply: a part the engine does not
+    act on ("accepted, not simulated") or a name no line defines. Both in line order."""
     router: m.Router
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+
+    def everything(self) -> list[Diagnostic]:
+        """Diagnostics and notes together, in line order, as `iosfw` prints them."""
+        return sorted(self.diagnostics + self.notes, key=lambda d: d.line)
 
 
 def decode_config(data: bytes) -> str:
@@ -117,11 +130,13 @@ class _Reader:
         self.cfg = Configurator(result.router)
         self.anchor = "top"
         self.block: Optional[tuple[int, list, str]] = None  # unknown block: indent, home, anchor
+        self.references: list[tuple[int, str, str, str, Optional[int]]] = []
 
     def run(self) -> None:
         i = 0
         while i < len(self.lines):
             i = self.read(i)
+        self._undefined_references()
 
     def read(self, i: int) -> int:
         """Read the command that starts at line index `i`; the index of the next one."""
@@ -158,11 +173,35 @@ class _Reader:
             return
         try:
             self.anchor = execute(self.cfg, raw)
+            self._notes(lineno, raw)
             return
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, self.path, lineno, raw)
             where = getattr(error, "slot", None) or self.anchor
         self._keep(lines, kind, _first_line(diag), indent, where)
+
+    def _notes(self, lineno: int, raw: str) -> None:
+        """What an applied command said of itself: the parts the engine does not act on (a
+        warning now) and the names it uses (checked once the whole file is read)."""
+        for what, column in self.cfg.unsimulated_parts:
+            self.result.notes.append(Diagnostic(
+                self.path, lineno, "warning", f"accepted, not simulated: {what}", raw, column))
+        self.references += [(lineno, raw, kind, name, column)
+                            for kind, name, column in self.cfg.references]
+
+    def _undefined_references(self) -> None:
+        """A name no line of the file defines: IOS takes the command, and treats the name as it
+        treats a missing one (docs/loading.md); the file most likely has a typo."""
+        r = self.result.router
+        defined = {"access-list": r.access_lists, "inspect": r.inspect_rules,
+                   "pool": r.nat_pools}
+        for lineno, raw, kind, name, column in self.references:
+            if name not in defined[kind]:
+                self.result.notes.append(Diagnostic(
+                    self.path, lineno, "warning",
+                    f"{_REFERENCE_NAMES[kind]} {name} is not defined in this configuration",
+                    raw, column))
+        self.result.notes.sort(key=lambda d: d.line)
 
     def _keep(self, lines: list[str], kind: str, diag: Diagnostic, indent: int,
               where: str) -> None:
@@ -270,7 +309,7 @@ def _classify(error: Exception, path: str, lineno: int, raw: str) -> tuple[str, 
     if isinstance(error, ConfigError):
         return "rejected", Diagnostic(path, lineno, "error", error.message, raw, error.column)
     refusals = []
-    for start, what in SUB_MODE_NAMES.items():
+    for start, what in SUB_MODE_BLOCKS.items():
         try:
             parse(raw, start)
         except CommandError as refusal:
