@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from iosfw.cli.help import _help_text
-from iosfw.parser.grammar import SECTIONS, grammar_text, load_grammar, section_texts
+from iosfw.parser.grammar import SECTIONS, grammar_text, load_grammar, section_texts, tables_key
 from iosfw.parser.meta import read_meta
 
 
@@ -27,10 +27,25 @@ def test_every_lark_file_in_grammar_is_a_section():
     assert files == {f"{name}.lark" for name in SECTIONS}
 
 
-def test_the_grammar_text_holds_every_section_so_the_tables_cache_key_covers_it():
+def test_the_grammar_text_holds_every_section_and_the_tables_key_names_every_file():
     text = grammar_text()
     for name, section in section_texts():
         assert f"// ---- grammar/{name}\n{section}" in text
+    key = tables_key(["exec_cmd"])
+    assert all(f"('{name}', " in key for name in SECTIONS)
+
+
+def test_a_section_edited_gives_another_tables_key(tmp_path, monkeypatch):
+    """The cache is checked by each file's size and modification time, as Python checks its
+    bytecode against its sources: an edited section is compiled afresh."""
+    from iosfw.parser import grammar
+
+    for name in SECTIONS:
+        (tmp_path / f"{name}.lark").write_text("// " + name + "\n")
+    monkeypatch.setattr(grammar, "grammar_dir", lambda: tmp_path)
+    before = grammar.tables_key(["exec_cmd"])
+    (tmp_path / "line.lark").write_text("// line, edited\n")
+    assert grammar.tables_key(["exec_cmd"]) != before
 
 
 def test_every_keyword_a_state_offers_has_help():

@@ -12,7 +12,6 @@ from ..clock import Clock
 from ..commands.configure import ConfigError, Configurator, execute, unwrap
 from ..commands.registry import ENGINE, READS, arguments, lookup
 from ..commands.reply import Ask, Reply
-from ..commands.simulate import Simulator
 from ..config import model as m
 from ..device import Device
 from ..parser.grammar import START_RULES
@@ -25,6 +24,7 @@ from .help import listing as help_listing
 from .startup import StartupStore
 
 if TYPE_CHECKING:     # the engine is imported by the Device when first used
+    from ..commands.simulate import Simulator
     from ..engine.pipeline import Engine
 
 # what a line keeps of its own that a failed command must not change
@@ -78,14 +78,24 @@ class Session:
         self.peer = peer                    # a vty's remote address, for `by vty0 (addr)`
         self.monitor = False                # `terminal monitor`
         self.password_tries = 0
-        self.terminal_length = 24
+        line = self.line_config               # `length N` of the line, else IOS's 24
+        self.terminal_length = 24 if line is None or line.length is None else line.length
         self.terminal_width = 80
         self.history: list[str] = []
         self.history_size = 10
         self.log_seen = device.log.seq      # the log messages this line has been shown
-        self.simulator = Simulator(device)
+        self._simulator: Optional[Simulator] = None
         self._undo: Optional[_Undo] = None
         device.sessions.add(self)
+
+    @property
+    def simulator(self) -> "Simulator":
+        """This line's `simulate` state (its open connections), made when first used."""
+        if self._simulator is None:
+            from ..commands.simulate import Simulator
+
+            self._simulator = Simulator(self.device)
+        return self._simulator
 
     @property
     def router(self) -> m.Router:
@@ -214,10 +224,15 @@ class Session:
     @property
     def synchronous(self) -> bool:
         """`logging synchronous` on this line: a message reprints the prompt after it."""
+        line = self.line_config
+        return line is not None and line.logging_synchronous
+
+    @property
+    def line_config(self) -> Optional[m.Line]:
+        """The `line` block that configures this session's line (None: the defaults)."""
         kind, number = ("con", 0) if self.line_name == "console" else ("vty",
                                                                         int(self.line_name[3:]))
-        line = self.router.line_of(kind, number)
-        return line is not None and line.logging_synchronous
+        return self.router.line_of(kind, number)
 
     def after_prompt(self, messages: str, typed: str = "") -> str:
         """What a terminal shows after the prompt when log messages arrive: they start on a

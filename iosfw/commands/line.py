@@ -112,3 +112,15 @@ def line_timeout_login(cfg, seconds):
 @config_command("no_line_timeout_login")
 def no_line_timeout_login(cfg):
     cfg.context.target.login_response = None
+
+
+@config_command("line_length")
+def line_length(cfg, length):
+    """The screen length sessions on the line start with (`terminal length` changes one
+    session's); `length 0` turns the pager off."""
+    cfg.context.target.length = None if cfg.no else int(length)
+
+
+@config_command("no_line_length")
+def no_line_length(cfg):
+    cfg.context.target.length = None

@@ -7,7 +7,6 @@ command runs, so that a line that never shows them never loads it.
 """
 from __future__ import annotations
 
-import json
 from typing import Callable, Optional
 
 from ..config.names import int_to_ip
@@ -19,7 +18,6 @@ from ..show import (
     interfaces,
     lines,
     logging,
-    login,
     running_config,
     system,
     users,
@@ -31,6 +29,8 @@ from .reply import Reply
 def out(session, text: str, facts: Callable[[], object]) -> Reply:
     """The text, or under `--json` the facts (computed only then)."""
     if session.as_json:
+        import json
+
         return Reply(json.dumps(facts(), indent=2, sort_keys=True) + "\n")
     return Reply(text)
 
@@ -200,6 +200,8 @@ def show_users(session) -> Reply:
 @exec_command("show_login")
 def show_login(session, failures) -> Reply:
     """The Login Enhancements' state; a router without vty lines watches no logins."""
+    from ..show import login
+
     settings, pool = session.router.login, session.device.vtys
     watch = pool.guard.watch() if pool is not None else login.unwatched(settings)
     if failures is not None:

@@ -351,6 +351,7 @@ class Line:
     login_response: Optional[int] = None  # `timeout login response S`; None: IOS's 30 s
     exec_: bool = True                # `no exec`: the line starts no EXEC
     logging_synchronous: bool = False  # log messages reprint the prompt and the typed line
+    length: Optional[int] = None      # `length N`: the screen length sessions start with; None 24
     extra: list[Preserved] = field(default_factory=list)
 
     @property

@@ -323,6 +323,8 @@ def _line(line: m.Line) -> list[str]:
         out.append(" no login")  # login is a vty line's default, so its absence is shown
     if not line.exec_:
         out.append(" no exec")
+    if line.length is not None:
+        out.append(f" length {line.length}")
     if line.transport_input:
         out.append(" transport input " + " ".join(line.transport_input))
     out.extend(_extra(line))

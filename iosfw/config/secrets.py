@@ -2,7 +2,6 @@
 of a typed password against a stored one (password_matches)."""
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Optional
 
 from ..textutil import is_number
@@ -55,6 +54,7 @@ def _to64(value: int, length: int) -> str:
 
 def md5_crypt(plain: str, salt: str) -> str:
     """The FreeBSD MD5-crypt that IOS uses for `enable secret 5` ($1$salt$hash)."""
+    import hashlib  # here: loading OpenSSL costs every start-up a few ms, and few runs hash
     pw, salt_b = _bytes(plain), _bytes(salt)[:8]
     alt = hashlib.md5(pw + salt_b + pw).digest()
     ctx = hashlib.md5(pw + b"$1$" + salt_b)
@@ -82,6 +82,7 @@ def md5_crypt(plain: str, salt: str) -> str:
 
 
 def type5_hash(plain: str) -> str:
+    import hashlib
     salt = "".join(_CRYPT64[b % 64] for b in hashlib.sha1(_bytes(plain)).digest()[:4])
     return md5_crypt(plain, salt)
 

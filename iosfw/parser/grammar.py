@@ -17,13 +17,14 @@ anywhere moves the names after it.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
 from .meta import GrammarMeta, read_meta
 from .modes import START_RULES
-from .tables import load_tables
+from .tables import compile_tables, load_tables
 
 _ALTERNATION = re.compile(r"^\(\?:((?:[^()|]+\|)*[^()|]+)\)$")
 
@@ -66,16 +67,38 @@ SECTIONS = ("values", "exec", "clear_debug", "simulate", "show", "global", "insp
             "nat_routes", "access_lists", "interface", "line", "blocks")
 
 
+def grammar_dir() -> Path:
+    """Where the sections are: the package's `iosfw/grammar/` when installed, the source
+    tree's `grammar/` in a checkout or an editable install. Found from the package's own
+    path, not with importlib.resources, whose import alone costs a run of iosfw more than
+    reading the tables."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "grammar"
+    return installed if installed.is_dir() else package.parent / "grammar"
+
+
 def section_texts() -> list[tuple[str, str]]:
     """(file name, text) of each section, in SECTIONS order."""
-    files = resources.files("iosfw.grammar")
-    return [(f"{name}.lark", files.joinpath(f"{name}.lark").read_text(encoding="utf-8"))
+    base = grammar_dir()
+    return [(f"{name}.lark", (base / f"{name}.lark").read_text(encoding="utf-8"))
             for name in SECTIONS]
 
 
+def tables_key(starts: list[str]) -> str:
+    """What the compiled tables depend on: every section file (its path, size and
+    modification time, as Python's own bytecode cache checks its sources) and the start
+    rules. A run that finds tables under this key reads no grammar text at all."""
+    base = grammar_dir()
+    stamps = []
+    for name in SECTIONS:
+        st = os.stat(base / f"{name}.lark")
+        stamps.append((name, st.st_size, st.st_mtime_ns))
+    return repr((str(base), stamps, sorted(starts)))
+
+
 def join_sections(sections: list[tuple[str, str]]) -> str:
-    """The one grammar text: each section after a comment naming its file, so that the tables'
-    cache key covers every file's name and text."""
+    """The one grammar text: each section after a comment naming its file (Lark's errors
+    then say which section a line is in)."""
     return "".join(f"// ---- grammar/{name}\n{text}\n" for name, text in sections)
 
 
@@ -96,12 +119,19 @@ def keywords_of(kind: str, value: str) -> tuple[str, ...] | None:
     return None
 
 
+def _compile(starts: list[str]) -> dict:
+    """The tables and the metadata, from the sections' text (a cache miss)."""
+    sections = section_texts()
+    tables = compile_tables(join_sections(sections), starts)
+    tables["meta"] = read_meta(sections)
+    return tables
+
+
 @functools.lru_cache(maxsize=1)
 def load_grammar() -> Grammar:
-    sections = section_texts()
-    text = join_sections(sections)
-    meta = read_meta(sections)
-    tables = load_tables(text, sorted(set(START_RULES.values())))
+    starts = sorted(set(START_RULES.values()))
+    tables = load_tables(tables_key(starts), lambda: _compile(starts))
+    meta = tables["meta"]
     grammar = Grammar(meta, tables["states"], tables["rules"], tables["start_states"],
                       tables["end_states"], tables["contexts"],
                       phrases=frozenset(tables["phrases"]))

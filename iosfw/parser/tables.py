@@ -2,14 +2,14 @@
 loaded from a cache, so a run of iosfw never has to import Lark."""
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import tempfile
+import zlib
 from pathlib import Path
+from typing import Callable
 
 SHIFT, REDUCE = 0, 1
-FORMAT = 5
+FORMAT = 6
 
 
 def cache_dir() -> Path:
@@ -77,20 +77,23 @@ def compile_tables(text: str, starts: list[str]) -> dict:
                                if r.options.keep_all_tokens})}
 
 
-def load_tables(text: str, starts: list[str]) -> dict:
-    """The tables of `text`, the joined grammar (grammar.join_sections: every section's name and
-    text), cached under its digest, so that editing any section compiles afresh."""
-    digest = hashlib.sha256((text + repr(sorted(starts)) + str(FORMAT)).encode()).hexdigest()[:16]
-    path = cache_dir() / f"tables-{digest}.pickle"
+def load_tables(key: str, build: Callable[[], dict]) -> dict:
+    """The tables cached under `key` (grammar.tables_key: what they were built from), or
+    `build()`'s, then cached. The file's name is a checksum of the key and the file holds the
+    key itself, so a stale or colliding file is never used."""
+    path = cache_dir() / f"tables-{zlib.crc32(key.encode()):08x}.pickle"
     try:
         with open(path, "rb") as handle:
             tables = pickle.load(handle)
-        if tables.get("format") == FORMAT:
+        if tables.get("format") == FORMAT and tables.get("key") == key:
             return tables
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    tables = compile_tables(text, starts)
+    tables = build()
+    tables["key"] = key
     try:
+        import tempfile
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tables-")
         with os.fdopen(fd, "wb") as handle:
