@@ -20,7 +20,8 @@ from ..parser.words import CommandError, parse
 from .registry import arguments, lookup
 from .values import column
 
-__all__ = ["ConfigError", "Configurator", "Context", "execute", "refused_into", "unwrap"]
+__all__ = ["ConfigError", "Configurator", "Context", "execute", "refused_into", "switch",
+           "unwrap"]
 
 
 @dataclass
@@ -125,6 +126,16 @@ class Configurator:
         if secret.type == 0 and self.router.services.get("password-encryption"):
             return m.Secret(7, type7_encode(secret.value))
         return secret
+
+
+def switch(attr: str, slot: Optional[str] = None, of_target: bool = False):
+    """The handler of a command that turns something on, its `no` form off: an attribute of
+    the router (returning `slot`), or with `of_target` of what the mode configures (an
+    interface's `shutdown`, a line's `logging synchronous`)."""
+    def handler(cfg: Configurator):
+        setattr(cfg.context.target if of_target else cfg.router, attr, not cfg.no)
+        return slot
+    return handler
 
 
 def execute(cfg: Configurator, text: str) -> str:

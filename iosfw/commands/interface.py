@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..config import model as m
 from ..config.errors import ConfigError
 from ..config.names import SLOTS, is_physical, mask_is_contiguous, slot_of
+from .configure import switch
 from .registry import config_command
 from .values import INVALID, IP, Interface, Name
 
@@ -139,26 +140,17 @@ def ip_inspect_apply(cfg, name, direction):
     cfg.refers("inspect", str(name), name.start_pos)
 
 
-@config_command("ip_virtual_reassembly")
-def ip_virtual_reassembly(cfg):
-    cfg.context.target.virtual_reassembly = not cfg.no
+config_command("ip_virtual_reassembly")(switch("virtual_reassembly", of_target=True))
 
 
 # ------------------------------------------------------------------ the port
-@config_command("shutdown")
-def shutdown(cfg):
-    """An interface's or a voice port's: both keep the flag under the same name."""
-    cfg.context.target.shutdown = not cfg.no
+# an interface's or a voice port's: both keep the flag under the same name
+config_command("shutdown")(switch("shutdown", of_target=True))
 
 
-@config_command("description")
-def description(cfg, text):
+@config_command("description", "no_description")
+def description(cfg, text=None):
     cfg.context.target.description = "" if cfg.no else str(text)
-
-
-@config_command("no_description")
-def no_description(cfg):
-    cfg.context.target.description = ""
 
 
 @config_command("duplex")

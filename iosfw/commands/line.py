@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from ..config import model as m
 from ..config.errors import ConfigError
+from .configure import switch
 from .registry import config_command, converter
 from .values import INVALID, Name
 
@@ -51,14 +52,9 @@ def line(cfg, lines: LineRange):
 
 
 # ------------------------------------------------------------------ line sub-mode
-@config_command("line_password")
-def line_password(cfg, kind, word):
+@config_command("line_password", "no_line_password")
+def line_password(cfg, kind=None, word=None):
     cfg.context.target.password = None if cfg.no else cfg.stored(cfg.password(kind, word))
-
-
-@config_command("no_line_password")
-def no_line_password(cfg):
-    cfg.context.target.password = None
 
 
 @config_command("line_login")
@@ -71,25 +67,16 @@ def line_transport_input(cfg, *transports):
     cfg.context.target.transport_input = () if cfg.no else tuple(str(t) for t in transports)
 
 
-@config_command("line_exec")
-def line_exec(cfg):
-    cfg.context.target.exec_ = not cfg.no
+config_command("line_exec")(switch("exec_", of_target=True))
 
 
-@config_command("line_logging_synchronous")
-def line_logging_synchronous(cfg):
-    cfg.context.target.logging_synchronous = not cfg.no
+config_command("line_logging_synchronous")(switch("logging_synchronous", of_target=True))
 
 
-@config_command("line_exec_timeout")
-def line_exec_timeout(cfg, minutes, seconds):
+@config_command("line_exec_timeout", "no_exec_timeout")
+def line_exec_timeout(cfg, minutes=None, seconds=None):
     cfg.context.target.exec_timeout = None if cfg.no else \
         (int(minutes), 0 if seconds is None else int(seconds))
-
-
-@config_command("no_exec_timeout")
-def no_exec_timeout(cfg):
-    cfg.context.target.exec_timeout = None
 
 
 @config_command("line_access_class")
@@ -104,23 +91,13 @@ def line_access_class(cfg, acl: Name, direction):
         setattr(line_, attr, "")
 
 
-@config_command("line_timeout_login")
-def line_timeout_login(cfg, seconds):
+@config_command("line_timeout_login", "no_line_timeout_login")
+def line_timeout_login(cfg, seconds=None):
     cfg.context.target.login_response = None if cfg.no else int(seconds)
 
 
-@config_command("no_line_timeout_login")
-def no_line_timeout_login(cfg):
-    cfg.context.target.login_response = None
-
-
-@config_command("line_length")
-def line_length(cfg, length):
+@config_command("line_length", "no_line_length")
+def line_length(cfg, length=None):
     """The screen length sessions on the line start with (`terminal length` changes one
     session's); `length 0` turns the pager off."""
     cfg.context.target.length = None if cfg.no else int(length)
-
-
-@config_command("no_line_length")
-def no_line_length(cfg):
-    cfg.context.target.length = None

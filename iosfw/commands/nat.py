@@ -121,8 +121,8 @@ def nat_pool_mask(value) -> PoolMask:
     return PoolMask(len_to_mask(int(value)), True, value.start_pos)
 
 
-@config_command("nat_pool")
-def nat_pool(cfg, name, start, end, mask: PoolMask):
+@config_command("nat_pool", "no_nat_pool")
+def nat_pool(cfg, name, start=None, end=None, mask: Optional[PoolMask] = None):
     name = str(name)
     if cfg.no:
         cfg.router.nat_pools.pop(name, None)
@@ -135,12 +135,6 @@ def nat_pool(cfg, name, start, end, mask: PoolMask):
     if (start & mask.mask) != (end & mask.mask):
         raise ConfigError("%Start and end addresses on different subnets", cfg.column, "nat")
     cfg.router.nat_pools[name] = m.NatPool(name, start, end, mask.mask, mask.prefix_form)
-    return "nat"
-
-
-@config_command("no_nat_pool")
-def no_nat_pool(cfg, name):
-    cfg.router.nat_pools.pop(str(name), None)
     return "nat"
 
 

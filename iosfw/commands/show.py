@@ -43,6 +43,26 @@ def session_facts(sessions) -> list[dict]:
              "interface": s.interface, "rule": s.rule} for s in sessions]
 
 
+def _rendered(text, facts, reads):
+    """The handler of a show command whose renderer takes what `reads(session)` gives."""
+    def handler(session) -> Reply:
+        args = reads(session)
+        return out(session, text(*args), lambda: facts(*args))
+    return handler
+
+
+# alias -> (text, facts, what they read): the show commands that are one renderer call
+_RENDERED = {
+    "show_ip_interface_brief": (interfaces.text, interfaces.facts, lambda s: (s.router,)),
+    "show_logging": (logging.text, logging.facts, lambda s: (s.router, s.device.log)),
+    "show_version": (system.version_text, system.version_facts, lambda s: (s.router, s.clock)),
+    "show_clock": (system.clock_text, system.clock_facts, lambda s: (s.clock,)),
+    "show_users": (users.text, users.facts, lambda s: (s,)),
+}
+for _alias, (_text, _facts, _reads) in _RENDERED.items():
+    exec_command(_alias)(_rendered(_text, _facts, _reads))
+
+
 @exec_command("history")
 def show_history(session) -> Reply:
     return Reply("".join(f"  {line}\n" for line in session.history[-session.history_size:]))
@@ -71,12 +91,6 @@ def show_access_lists(session, acl: Optional[str]) -> Reply:
     name = None if acl is None else str(acl)
     return out(session, access_lists.text(r, matches, name),
                lambda: access_lists.facts(r, matches, name))
-
-
-@exec_command("show_ip_interface_brief")
-def show_ip_interface_brief(session) -> Reply:
-    r = session.router
-    return out(session, interfaces.text(r), lambda: interfaces.facts(r))
 
 
 @exec_command("show_ip_route")
@@ -172,29 +186,6 @@ def show_ip_nat_statistics(session) -> Reply:
 def show_debugging(session) -> Reply:
     flags = sorted(session.device.debug)
     return out(session, debugging.text(flags), lambda: {"debug": flags})
-
-
-@exec_command("show_logging")
-def show_logging(session) -> Reply:
-    r, log = session.router, session.device.log
-    return out(session, logging.text(r, log), lambda: logging.facts(r, log))
-
-
-@exec_command("show_version")
-def show_version(session) -> Reply:
-    r, clock = session.router, session.clock
-    return out(session, system.version_text(r, clock), lambda: system.version_facts(r, clock))
-
-
-@exec_command("show_clock")
-def show_clock(session) -> Reply:
-    clock = session.clock
-    return out(session, system.clock_text(clock), lambda: system.clock_facts(clock))
-
-
-@exec_command("show_users")
-def show_users(session) -> Reply:
-    return out(session, users.text(session), lambda: users.facts(session))
 
 
 @exec_command("show_login")

@@ -12,6 +12,7 @@ from typing import Optional
 from ..config import model as m
 from ..config.errors import ConfigError
 from ..config.secrets import type5_hash
+from .configure import switch
 from .registry import config_command, converter
 
 
@@ -19,6 +20,10 @@ from .registry import config_command, converter
 def leave(cfg):
     cfg.leave()
 
+
+# A command that exists only in its `no` form (`no hostname`, `no login delay`) shares the
+# handler of the command it undoes, registered under both aliases: with `cfg.no` set, the
+# values it lacks are never read.
 
 # ------------------------------------------------------------------ basics
 @config_command("version")
@@ -71,45 +76,27 @@ def _encrypt_all(cfg) -> None:
             user.secret = cfg.stored(user.secret)
 
 
-@config_command("hostname")
-def hostname(cfg, name):
+@config_command("hostname", "no_hostname")
+def hostname(cfg, name=None):
     cfg.router.hostname = "Router" if cfg.no else str(name)
     return "hostname"
 
 
-@config_command("no_hostname")
-def no_hostname(cfg):
-    cfg.router.hostname = "Router"
-    return "hostname"
-
-
 # ------------------------------------------------------------------ enable and users
-@config_command("enable_password")
-def enable_password(cfg, kind, word):
+@config_command("enable_password", "no_enable_password")
+def enable_password(cfg, kind=None, word=None):
     cfg.router.enable_password = None if cfg.no else cfg.stored(cfg.password(kind, word))
     return "enable"
 
 
-@config_command("enable_secret")
-def enable_secret(cfg, kind, word):
+@config_command("enable_secret", "no_enable_secret")
+def enable_secret(cfg, kind=None, word=None):
     if cfg.no:
         cfg.router.enable_secret = None
         return "enable"
     secret = cfg.password(kind, word)
     cfg.router.enable_secret = m.Secret(5, type5_hash(secret.value)) if secret.type == 0 \
         else secret
-    return "enable"
-
-
-@config_command("no_enable_password")
-def no_enable_password(cfg):
-    cfg.router.enable_password = None
-    return "enable"
-
-
-@config_command("no_enable_secret")
-def no_enable_secret(cfg):
-    cfg.router.enable_secret = None
     return "enable"
 
 
@@ -123,8 +110,8 @@ def user_secret(kind, word) -> tuple:
     return True, kind, word
 
 
-@config_command("username")
-def username(cfg, name, privilege, password: tuple):
+@config_command("username", "no_username")
+def username(cfg, name, privilege=None, password: Optional[tuple] = None):
     if cfg.no:
         cfg.router.users.pop(str(name), None)
         return "username"
@@ -135,12 +122,6 @@ def username(cfg, name, privilege, password: tuple):
     elif not is_secret:
         secret = cfg.stored(secret)
     cfg.router.users[str(name)] = m.User(str(name), privilege, secret, is_secret)
-    return "username"
-
-
-@config_command("no_username")
-def no_username(cfg, name):
-    cfg.router.users.pop(str(name), None)
     return "username"
 
 
@@ -164,15 +145,8 @@ _SWITCHES = {
 }
 
 
-def _switch(attr: str, slot: str):
-    def handler(cfg):
-        setattr(cfg.router, attr, not cfg.no)
-        return slot
-    return handler
-
-
 for _name, (_attr, _slot) in _SWITCHES.items():
-    config_command(_name)(_switch(_attr, _slot))
+    config_command(_name)(switch(_attr, _slot))
 
 
 # ------------------------------------------------------------------ DNS
@@ -250,41 +224,23 @@ def clock_timezone(cfg, zone, hours, minutes):
 
 
 # ------------------------------------------------------------------ Login Enhancements
-@config_command("login_block_for")
-def login_block_for(cfg, seconds, tries, within):
+@config_command("login_block_for", "no_login_block_for")
+def login_block_for(cfg, seconds=None, tries=None, within=None):
     cfg.router.login.block_for = None if cfg.no else m.LoginBlock(seconds, tries, within)
     return "login"
 
 
-@config_command("no_login_block_for")
-def no_login_block_for(cfg):
-    cfg.router.login.block_for = None
-    return "login"
-
-
-@config_command("login_delay")
-def login_delay(cfg, seconds):
+@config_command("login_delay", "no_login_delay")
+def login_delay(cfg, seconds=None):
     cfg.router.login.delay = None if cfg.no else seconds
     return "login"
 
 
-@config_command("no_login_delay")
-def no_login_delay(cfg):
-    cfg.router.login.delay = None
-    return "login"
-
-
-@config_command("login_quiet_mode")
-def login_quiet_mode(cfg, acl):
+@config_command("login_quiet_mode", "no_login_quiet_mode")
+def login_quiet_mode(cfg, acl=None):
     cfg.router.login.quiet_acl = "" if cfg.no else str(acl)
     if not cfg.no:
         cfg.refers("access-list", str(acl), acl.start_pos)
-    return "login"
-
-
-@config_command("no_login_quiet_mode")
-def no_login_quiet_mode(cfg):
-    cfg.router.login.quiet_acl = ""
     return "login"
 
 
@@ -301,24 +257,13 @@ def login_on_success(cfg, every):
 
 
 # ------------------------------------------------------------------ ip ssh
-@config_command("ip_ssh_timeout")
+@config_command("ip_ssh_timeout", "no_ip_ssh_timeout")
 def ip_ssh_timeout(cfg, seconds=None):
-    cfg.router.ssh.timeout = m.SshSettings.timeout if cfg.no or seconds is None else seconds
+    cfg.router.ssh.timeout = m.SshSettings.timeout if cfg.no else seconds
     return "ip"
 
 
-@config_command("ip_ssh_retries")
+@config_command("ip_ssh_retries", "no_ip_ssh_retries")
 def ip_ssh_retries(cfg, retries=None):
-    cfg.router.ssh.retries = m.SshSettings.retries if cfg.no or retries is None else retries
+    cfg.router.ssh.retries = m.SshSettings.retries if cfg.no else retries
     return "ip"
-
-
-@config_command("no_ip_ssh_timeout")
-def no_ip_ssh_timeout(cfg):
-    return ip_ssh_timeout(cfg)
-
-
-@config_command("no_ip_ssh_retries")
-def no_ip_ssh_retries(cfg):
-    return ip_ssh_retries(cfg)
-
