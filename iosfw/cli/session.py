@@ -140,7 +140,7 @@ class Session:
         half-way, the model, the engine and this line's modes are put back as they were and
         the failure is one line of text, so that the next command works (on this line and on
         every other line of the device). Handlers that change the device say so first
-        (`_keep`); read-only commands cost no copy."""
+        (`keep`); read-only commands cost no copy."""
         self._undo = _Undo(self)
         return self._step(run, stepwise)
 
@@ -179,7 +179,7 @@ class Session:
         if self.device.busy is self:
             self.device.busy = None
 
-    def _keep(self, engine: bool = False, footprint: Optional[list] = None) -> None:
+    def keep(self, engine: bool = False, footprint: Optional[list] = None) -> None:
         """About to change the device: remember it as it is (once per transaction; with the
         forwarding state when `engine`; see Device.checkpoint for `footprint`). While another
         line's stepped command holds the device, wait instead."""
@@ -203,7 +203,7 @@ class Session:
                 found += [value[w] for w in named if w in value]
         return found
 
-    def _ask(self, prompt: str, answer: Callable[[str], Reply], secret: bool = False) -> Ask:
+    def ask(self, prompt: str, answer: Callable[[str], Reply], secret: bool = False) -> Ask:
         """A question whose answer runs as a transaction of its own, like a typed line."""
         return Ask(prompt, lambda typed: self._transaction(lambda: answer(typed)), secret)
 
@@ -328,7 +328,7 @@ class Session:
             self.configuring = False
             self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
             return Reply()
-        self._keep(footprint=self._footprint(line))   # the engine follows by refresh()
+        self.keep(footprint=self._footprint(line))   # the engine follows by refresh()
         try:
             slot = execute(self.cfg, line)
         except CommandError as err:
@@ -360,7 +360,7 @@ class Session:
         if found is None:
             raise LookupError(f"no handler for the EXEC command {name!r}")
         if found.changes != READS:
-            self._keep(engine=found.changes == ENGINE)
+            self.keep(engine=found.changes == ENGINE)
         return found.handler(self, *arguments(cmd))
 
     def cancelled(self) -> Reply:

@@ -69,7 +69,7 @@ def clear_logging(session) -> Reply:
         if answer.strip().lower() in ("", "y", "yes"):
             session.device.log.clear_buffer()
         return Reply()
-    return Reply(ask=session._ask("Clear logging buffer [confirm]", confirm))
+    return Reply(ask=session.ask("Clear logging buffer [confirm]", confirm))
 
 
 # ------------------------------------------------------------------ clock

@@ -4,7 +4,7 @@ saving, reloading, and the terminal's settings (grammar/exec.lark).
 Each handler is `handler(session, *values)`. None of them changes the device before it runs:
 what they change of the line (`privileged`, `configuring`, the terminal's size) the session
 puts back by itself when a command fails. A reload changes the device only once its question
-is answered, and keeps its undo point then (`session._keep`).
+is answered, and keeps its undo point then (`session.keep`).
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def enable(session) -> Reply:
 
 
 def password_question(session) -> Ask:
-    return session._ask("Password: ", partial(check_enable_password, session), secret=True)
+    return session.ask("Password: ", partial(check_enable_password, session), secret=True)
 
 
 def check_enable_password(session, typed: str) -> Reply:
@@ -50,13 +50,6 @@ def check_enable_password(session, typed: str) -> Reply:
         session.password_tries = 0
         return Reply("% Bad secrets\n\n", error=True)
     return Reply(ask=password_question(session), error=True)
-
-
-def cancelled(session) -> Reply:
-    """Ctrl-C at a question: nothing happens, as on the router, and the failed password tries
-    are forgotten."""
-    session.password_tries = 0
-    return Reply()
 
 
 @exec_command("disable")
@@ -105,7 +98,7 @@ def save(session, ask_name: bool = False) -> Reply:
 @exec_command("reload")
 def reload(session) -> Reply:
     if modified(session):
-        return Reply(ask=session._ask(SAVE_QUESTION, partial(reload_save, session)))
+        return Reply(ask=session.ask(SAVE_QUESTION, partial(reload_save, session)))
     return Reply(ask=_reload_question(session))
 
 
@@ -132,12 +125,12 @@ def reload_save(session, answer: str) -> Reply:
         head = ""
     else:
         return Reply("% Please answer 'yes' or 'no'.\n",
-                     ask=session._ask(SAVE_QUESTION, partial(reload_save, session)))
+                     ask=session.ask(SAVE_QUESTION, partial(reload_save, session)))
     return Reply(head, ask=_reload_question(session))
 
 
 def _reload_question(session) -> Ask:
-    return session._ask(RELOAD_QUESTION, partial(reload_confirm, session))
+    return session.ask(RELOAD_QUESTION, partial(reload_confirm, session))
 
 
 def reload_confirm(session, answer: str) -> Reply:
@@ -149,7 +142,7 @@ def reload_confirm(session, answer: str) -> Reply:
 
     store = session.store
     text = store.read() or ""
-    session._keep(engine=True)
+    session.keep(engine=True)
     fresh = load_text(text, str(store.path), chassis=session.router.chassis).router
     session.router.__dict__.update(fresh.__dict__)
     session.cfg.leave()

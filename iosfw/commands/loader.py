@@ -168,7 +168,7 @@ class _Reader:
         """Apply a command (one line, or a banner and its text); keep it if it fails."""
         raw = "\n".join(lines)
         if "\0" in raw:
-            self._keep(lines, "rejected", _nul_diagnostic(self.path, lineno, lines), indent,
+            self.keep(lines, "rejected", _nul_diagnostic(self.path, lineno, lines), indent,
                        self.anchor)
             return
         try:
@@ -178,7 +178,7 @@ class _Reader:
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, self.path, lineno, raw)
             where = getattr(error, "slot", None) or self.anchor
-        self._keep(lines, kind, _first_line(diag), indent, where)
+        self.keep(lines, kind, _first_line(diag), indent, where)
 
     def _notes(self, lineno: int, raw: str) -> None:
         """What an applied command said of itself: the parts the engine does not act on (a
@@ -203,7 +203,7 @@ class _Reader:
                     raw, column))
         self.result.notes.sort(key=lambda d: d.line)
 
-    def _keep(self, lines: list[str], kind: str, diag: Diagnostic, indent: int,
+    def keep(self, lines: list[str], kind: str, diag: Diagnostic, indent: int,
               where: str) -> None:
         """A command iosfw does not apply, kept in its place: an unknown one verbatim (with
         the indented lines under it), a rejected one line by line, each to be written out as
@@ -255,7 +255,7 @@ class _Reader:
                    f"({after} line{'' if after == 1 else 's'}), so none of it is configuration; "
                    "kept as comments")
         diag = Diagnostic(self.path, i + 1, "error", message, self.lines[i], banner.start(1))
-        self._keep(lines, "rejected", diag, 0, "banner")
+        self.keep(lines, "rejected", diag, 0, "banner")
 
 
 def _banner_end(lines: list[str], i: int, banner: re.Match) -> Optional[int]:

@@ -80,15 +80,6 @@ def converter(*names: str, node: bool = False):
     return register
 
 
-def token_converter(*types: str):
-    """Register the decorated function as what tokens of these terminals become."""
-    def register(fn):
-        for name in types:
-            TOKENS[name] = fn
-        return fn
-    return register
-
-
 def convert(node):
     """A node's value for a handler: its converter's result, or the node with its children
     converted (a Tree) when its rule has no converter, or the Phrase of a `!` rule."""

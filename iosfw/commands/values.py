@@ -15,7 +15,7 @@ from ..config.errors import ConfigError
 from ..config.names import BadName, interface_name, ip_to_int
 from ..parser.grammar import load_grammar
 from ..parser.tree import Token, Tree
-from .registry import TOKENS, converter, token_converter
+from .registry import TOKENS, converter
 
 INVALID = "% Invalid input detected at '^' marker."
 
@@ -86,11 +86,6 @@ def column(node) -> Optional[int]:
     return found[0].start_pos if found else None
 
 
-def phrase(node) -> str:
-    """The words of a node as typed, one space apart (for `!` rules that keep their keywords)."""
-    return " ".join(str(t) for t in node.tokens()) if isinstance(node, Tree) else str(node)
-
-
 @functools.lru_cache(maxsize=1)
 def _number_terminals() -> frozenset[str]:
     return frozenset(name for name in load_grammar().meta.ranges if not name.startswith("ACL_"))
@@ -158,4 +153,4 @@ def log_level(word) -> str:
     return m.LOG_LEVELS[int(word)] if isinstance(word, int) else str(word)
 
 
-__all__ = ["INVALID", "IP", "Interface", "Name", "Number", "column", "phrase", "token_converter"]
+__all__ = ["INVALID", "IP", "Interface", "Name", "Number", "column"]
