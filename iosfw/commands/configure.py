@@ -70,7 +70,7 @@ class Configurator:
         self.router = router
         self.context = Context()
         self.no = False
-        self.column: Optional[int] = None
+        self._node: Optional[Tree] = None       # the command being applied
         # what the last command said of itself, for the loader's warnings (docs/loading.md):
         self.unsimulated_parts: list[tuple[str, Optional[int]]] = []   # (what, column)
         self.references: list[tuple[str, str, Optional[int]]] = []     # (kind, name, column)
@@ -81,10 +81,16 @@ class Configurator:
         found = lookup("config", name)
         if found is None:
             raise ConfigError(f"% '{name}' is not a configuration command")
-        self.no, self.column = negate, column(cmd)
+        self.no, self._node = negate, cmd
         self.unsimulated_parts, self.references = [], []
         slot = found.handler(self, *arguments(cmd))
         return slot or self.context.slot
+
+    @property
+    def column(self) -> Optional[int]:
+        """Where the command's first value was typed: a refusal of the whole command points
+        there (worked out only for a refusal)."""
+        return None if self._node is None else column(self._node)
 
     def unsimulated(self, what: str, at: Optional[int] = None) -> None:
         """The command is accepted and kept, but the engine does not act on `what` (a

@@ -16,7 +16,6 @@ its forwarding state (ENGINE).
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -85,16 +84,17 @@ def convert(node):
     converted (a Tree) when its rule has no converter, or the Phrase of a `!` rule."""
     if node is None:
         return None
-    if isinstance(node, Token):
+    if type(node) is Token:
         fn = TOKENS.get(node.type)
         return node if fn is None else fn(node)
     values = [convert(c) for c in node.children]
     found = CONVERTERS.get(node.data)
-    if found is None:
-        if node.data in _phrases():
-            return Phrase(" ".join(str(v) for v in node.tokens()), node.tokens()[0].start_pos)
-        return Tree(node.data, values)
-    return found.handler(node, *values) if found.node else found.handler(*values)
+    if found is not None:
+        return found.handler(node, *values) if found.node else found.handler(*values)
+    if node.data in (_PHRASES or _phrases()):
+        words = node.tokens()
+        return Phrase(" ".join(words), words[0].start_pos)
+    return Tree(node.data, values)
 
 
 class Phrase(str):
@@ -110,10 +110,16 @@ class Phrase(str):
         return (str, (str(self),))
 
 
-@functools.lru_cache(maxsize=1)
+_PHRASES: frozenset = frozenset()
+
+
 def _phrases() -> frozenset:
+    """The `!` rules, read from the grammar once (convert runs for every node of every line)."""
+    global _PHRASES
     from ..parser.grammar import load_grammar
-    return load_grammar().phrases
+
+    _PHRASES = load_grammar().phrases
+    return _PHRASES
 
 
 def arguments(tree: Tree) -> list:
