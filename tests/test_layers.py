@@ -16,6 +16,7 @@ those below:
     device        iosfw.device, iosfw.commands.* (the command handlers and their loader),
                   iosfw.cli.startup (the NVRAM that holds the startup-config: the device's
                   storage, which booting and `write memory` use, though it sits in cli/)
+    analysis      iosfw.lint (the mistakes of a loaded configuration)
     app           iosfw.app (booting a Device; where every front end starts)
     cli           iosfw.cli.* but cli.main (the shell: session, terminal, pager, filters)
     remote        iosfw.remote.* (telnet, SSH, the proxy)
@@ -45,6 +46,7 @@ LAYERS = (
     ("engine", ("iosfw.engine",)),
     ("presentation", ("iosfw.syslog", "iosfw.show", "iosfw.timestamps")),
     ("device", ("iosfw.device", "iosfw.commands", "iosfw.cli.startup")),
+    ("analysis", ("iosfw.lint",)),
     ("app", ("iosfw.app",)),
     ("cli", ("iosfw.cli",)),
     ("remote", ("iosfw.remote",)),

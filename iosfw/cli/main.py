@@ -23,6 +23,8 @@ COMMANDS = {
     "serve": ("iosfw.remote.serve", "serve the router over telnet and SSH (docs/remote.md)"),
     "proxy": ("iosfw.remote.proxy", "inspect real SMTP connections through the router "
                                     "(docs/smtp.md)"),
+    "lint": ("iosfw.cli.lint", "report the classic CBAC and ACL mistakes of a configuration "
+                               "(docs/lint.md)"),
 }
 
 

@@ -216,13 +216,14 @@ def _drop_acl(cfg, name: str) -> str:
 
 @config_command("access_list_std", "access_list_ext")
 def access_list(cfg, number: Token, entry: Entry):
-    number = str(number)
+    at, number = number.start_pos, str(number)
     if cfg.no:
         return _drop_acl(cfg, number)
     with refused_into(f"acl:{number}"):
         acl = _numbered_acl(cfg, number, "standard" if _standard(number) else "extended")
         acl.add(model_entry(entry, acl.next_seq()))
     _noted(cfg, entry)
+    cfg.defines("access-list", number, at)
     return _store_acl(cfg, acl)
 
 
@@ -256,6 +257,7 @@ def _named_acl(cfg, name: Name, kind: str) -> str:
         acl = cfg.router.access_lists[str(name)] = m.AccessList(str(name), kind,
                                                                  numbered=is_number(name))
     mode = "config-std-nacl" if kind == "standard" else "config-ext-nacl"
+    cfg.defines("access-list", str(name), name.start_pos)
     return cfg.enter(mode, acl, f"acl:{name}")
 
 

@@ -74,6 +74,7 @@ class Configurator:
         # what the last command said of itself, for the loader's warnings (docs/loading.md):
         self.unsimulated_parts: list[tuple[str, Optional[int]]] = []   # (what, column)
         self.references: list[tuple[str, str, Optional[int]]] = []     # (kind, name, column)
+        self.definitions: list[tuple[str, str, Optional[int]]] = []    # (kind, name, column)
 
     def apply(self, tree: Tree) -> str:
         """Apply one parsed command; returns the running-config slot it touched."""
@@ -82,7 +83,7 @@ class Configurator:
         if found is None:
             raise ConfigError(f"% '{name}' is not a configuration command")
         self.no, self._node = negate, cmd
-        self.unsimulated_parts, self.references = [], []
+        self.unsimulated_parts, self.references, self.definitions = [], [], []
         slot = found.handler(self, *arguments(cmd))
         return slot or self.context.slot
 
@@ -101,6 +102,11 @@ class Configurator:
         """The command names a `kind` ("access-list", "inspect") that must exist somewhere in
         the configuration; loading warns at the end for a name nothing defines."""
         self.references.append((kind, name, at))
+
+    def defines(self, kind: str, name: str, at: Optional[int] = None) -> None:
+        """The command defines (or adds to) the `kind` named `name`, or sets the global
+        setting `name`: where it is, for the lint (iosfw/lint.py) to point at."""
+        self.definitions.append((kind, name, at))
 
     def enter(self, mode: str, target: Any, slot: str) -> str:
         self.context = Context(mode, target, slot)
@@ -148,7 +154,7 @@ def execute(cfg: Configurator, text: str) -> str:
     """Apply one configuration line in the current mode, falling back to global configuration
     as IOS does; returns the slot it touched or raises CommandError / ConfigError."""
     mode = cfg.context.mode
-    cfg.unsimulated_parts, cfg.references = [], []
+    cfg.unsimulated_parts, cfg.references, cfg.definitions = [], [], []
     try:
         tree = parse(text, START_RULES[mode])
     except CommandError as sub_error:

@@ -36,11 +36,13 @@ def _inspect_number(cfg, attr: str, value) -> str:
 
 @config_command("inspect_max_incomplete")
 def inspect_max_incomplete(cfg, high_low, count):
+    cfg.defines("setting", f"max-incomplete {high_low}", count.start_pos)
     return _inspect_number(cfg, f"max_incomplete_{high_low}", count)
 
 
 @config_command("inspect_one_minute")
 def inspect_one_minute(cfg, high_low, count):
+    cfg.defines("setting", f"one-minute {high_low}", count.start_pos)
     return _inspect_number(cfg, f"one_minute_{high_low}", count)
 
 
@@ -156,6 +158,7 @@ def inspect_name_rule(cfg, name, inspected: Inspected):
         return "inspect"
     if rule is not None:
         _refuse_smtp_with_esmtp(name, rule, proto, inspected.column)
+    cfg.defines("inspect", name, cfg.column)
     if rule is None:
         rule = rules[name] = m.InspectRule(name)
     existing = rule.find(proto.key)

@@ -60,6 +60,9 @@ class LoadResult:
     router: m.Router
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
+    # where the applied lines name and define things: (line, text, kind, name, column)
+    references: list[tuple] = field(default_factory=list)
+    definitions: list[tuple] = field(default_factory=list)
 
     def everything(self) -> list[Diagnostic]:
         """Diagnostics and notes together, in line order, as `iosfw` prints them."""
@@ -130,7 +133,6 @@ class _Reader:
         self.cfg = Configurator(result.router)
         self.anchor = "top"
         self.block: Optional[tuple[int, list, str]] = None  # unknown block: indent, home, anchor
-        self.references: list[tuple[int, str, str, str, Optional[int]]] = []
 
     def run(self) -> None:
         i = 0
@@ -186,8 +188,10 @@ class _Reader:
         for what, column in self.cfg.unsimulated_parts:
             self.result.notes.append(Diagnostic(
                 self.path, lineno, "warning", f"accepted, not simulated: {what}", raw, column))
-        self.references += [(lineno, raw, kind, name, column)
-                            for kind, name, column in self.cfg.references]
+        self.result.references += [(lineno, raw, kind, name, column)
+                                   for kind, name, column in self.cfg.references]
+        self.result.definitions += [(lineno, raw, kind, name, column)
+                                    for kind, name, column in self.cfg.definitions]
 
     def _undefined_references(self) -> None:
         """A name no line of the file defines: IOS takes the command, and treats the name as it
@@ -195,7 +199,7 @@ class _Reader:
         r = self.result.router
         defined = {"access-list": r.access_lists, "inspect": r.inspect_rules,
                    "pool": r.nat_pools}
-        for lineno, raw, kind, name, column in self.references:
+        for lineno, raw, kind, name, column in self.result.references:
             if name not in defined[kind]:
                 self.result.notes.append(Diagnostic(
                     self.path, lineno, "warning",

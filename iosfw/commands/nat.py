@@ -135,6 +135,7 @@ def nat_pool(cfg, name, start=None, end=None, mask: Optional[PoolMask] = None):
     if (start & mask.mask) != (end & mask.mask):
         raise ConfigError("%Start and end addresses on different subnets", cfg.column, "nat")
     cfg.router.nat_pools[name] = m.NatPool(name, start, end, mask.mask, mask.prefix_form)
+    cfg.defines("pool", name, cfg.column)
     return "nat"
 
 
