@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .commands.loader import LoadResult
+from .commands.loader import KIND_NAMES, LoadResult, Mention
 from .config.names import int_to_ip
-
-KIND_NAMES = {"access-list": "access list", "inspect": "inspection rule", "pool": "NAT pool"}
 
 
 @dataclass
@@ -36,22 +34,21 @@ class Finding:
                 "message": self.message, "why": self.why, "text": self.text.strip()}
 
 
-def _first_definitions(result: LoadResult) -> dict[tuple[str, str], tuple]:
+def _first_definitions(result: LoadResult) -> dict[tuple[str, str], Mention]:
     """(kind, name) -> the first line that defines it."""
-    found: dict[tuple[str, str], tuple] = {}
+    found: dict[tuple[str, str], Mention] = {}
     for entry in result.definitions:
-        found.setdefault((entry[2], entry[3]), entry)
+        found.setdefault((entry.kind, entry.name), entry)
     return found
 
 
-def _finding(path: str, where: tuple, code: str, message: str, why: str) -> Finding:
-    line, text, _, _, column = where
-    return Finding(path, line, column, code, message, why, text)
+def _finding(path: str, where: Mention, code: str, message: str, why: str) -> Finding:
+    return Finding(path, where.line, where.column, code, message, why, where.text)
 
 
 def unapplied_rules(result: LoadResult, path: str) -> list[Finding]:
     """An inspection rule no interface applies inspects nothing."""
-    applied = {name for _, _, kind, name, _ in result.references if kind == "inspect"}
+    applied = {ref.name for ref in result.references if ref.kind == "inspect"}
     return [_finding(path, where, "unapplied-rule",
                      f"inspection rule {name} is applied on no interface",
                      f"a rule inspects only where `ip inspect {name} in|out` applies it")
@@ -79,17 +76,14 @@ def undefined_names(result: LoadResult, path: str) -> list[Finding]:
     spelt almost the same, that is most likely the one meant."""
     defined = _first_definitions(result)
     out = []
-    for where in result.references:
-        kind, name = where[2], where[3]
-        if (kind, name) in defined:
-            continue
-        what = KIND_NAMES[kind]
+    for where in result.undefined():
+        kind, name, what = where.kind, where.name, KIND_NAMES[where.kind]
         near = [(n, d) for (k, n), d in defined.items() if k == kind and _close(n, name)]
         if near:
             other, other_where = near[0]
             out.append(_finding(path, where, "name-typed-two-ways",
                                 f"{what} {name} is not defined; {other} is (line "
-                                f"{other_where[0]})",
+                                f"{other_where.line})",
                                 "IOS takes the two spellings as two names: this line uses one "
                                 "that does not exist"))
         elif kind == "access-list":
@@ -110,14 +104,12 @@ def acl_names_inside_local(result: LoadResult, path: str) -> list[Finding]:
     locals_ = {s.local_ip: s for s in r.nat_statics if s.global_ip is not None}
     out = []
     for where in result.references:
-        line_text = where[1].strip()
-        if where[2] != "access-list" or not line_text.startswith("ip access-group") \
-                or not line_text.endswith(" in"):
+        if where.role != "access-group in":
             continue
         intf = next((i for i in r.interfaces.values()
-                     if i.access_group_in == where[3] and i.nat == "outside"), None)
-        acl = r.access_lists.get(where[3])
-        if intf is None or intf.nat != "outside" or acl is None:
+                     if i.access_group_in == where.name and i.nat == "outside"), None)
+        acl = r.access_lists.get(where.name)
+        if intf is None or acl is None:
             continue
         for entry in acl.entries:
             dst = entry.dst
@@ -140,13 +132,13 @@ def no_blocking_acl(result: LoadResult, path: str) -> list[Finding]:
     r = result.router
     out = []
     for where in result.references:
-        if where[2] != "inspect" or not where[1].strip().endswith(" out"):
+        if where.role != "inspect out":
             continue
         for intf in r.interfaces.values():
-            if intf.inspect_out == where[3] and not intf.access_group_in:
+            if intf.inspect_out == where.name and not intf.access_group_in:
                 out.append(_finding(
                     path, where, "no-blocking-acl",
-                    f"inspection rule {where[3]} inspects traffic leaving {intf.name}, which has "
+                    f"inspection rule {where.name} inspects traffic leaving {intf.name}, which has "
                     "no inbound access list",
                     "CBAC lets return traffic through an inbound list that blocks the rest; "
                     "with none, unsolicited traffic enters too"))

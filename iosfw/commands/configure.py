@@ -73,8 +73,8 @@ class Configurator:
         self._node: Optional[Tree] = None       # the command being applied
         # what the last command said of itself, for the loader's warnings (docs/loading.md):
         self.unsimulated_parts: list[tuple[str, Optional[int]]] = []   # (what, column)
-        self.references: list[tuple[str, str, Optional[int]]] = []     # (kind, name, column)
-        self.definitions: list[tuple[str, str, Optional[int]]] = []    # (kind, name, column)
+        self.references: list[tuple] = []      # (kind, name, column, role)
+        self.definitions: list[tuple] = []     # (kind, name, column)
 
     def apply(self, tree: Tree) -> str:
         """Apply one parsed command; returns the running-config slot it touched."""
@@ -83,7 +83,6 @@ class Configurator:
         if found is None:
             raise ConfigError(f"% '{name}' is not a configuration command")
         self.no, self._node = negate, cmd
-        self.unsimulated_parts, self.references, self.definitions = [], [], []
         slot = found.handler(self, *arguments(cmd))
         return slot or self.context.slot
 
@@ -98,10 +97,11 @@ class Configurator:
         reflexive list's `reflect`, a `time-range`): loading warns "accepted, not simulated"."""
         self.unsimulated_parts.append((what, at))
 
-    def refers(self, kind: str, name: str, at: Optional[int] = None) -> None:
+    def refers(self, kind: str, name: str, at: Optional[int] = None, role: str = "") -> None:
         """The command names a `kind` ("access-list", "inspect") that must exist somewhere in
-        the configuration; loading warns at the end for a name nothing defines."""
-        self.references.append((kind, name, at))
+        the configuration, in a `role` ("access-group in") the lint may ask about; loading
+        warns at the end for a name nothing defines."""
+        self.references.append((kind, name, at, role))
 
     def defines(self, kind: str, name: str, at: Optional[int] = None) -> None:
         """The command defines (or adds to) the `kind` named `name`, or sets the global
@@ -154,7 +154,7 @@ def execute(cfg: Configurator, text: str) -> str:
     """Apply one configuration line in the current mode, falling back to global configuration
     as IOS does; returns the slot it touched or raises CommandError / ConfigError."""
     mode = cfg.context.mode
-    cfg.unsimulated_parts, cfg.references, cfg.definitions = [], [], []
+    cfg.unsimulated_parts, cfg.references, cfg.definitions = [], [], []   # this line's own
     try:
         tree = parse(text, START_RULES[mode])
     except CommandError as sub_error:

@@ -106,7 +106,7 @@ def ip_access_group(cfg, acl: Name, direction):
     intf, attr = cfg.context.target, _side("access_group", direction)
     if not cfg.no:
         setattr(intf, attr, str(acl))
-        cfg.refers("access-list", str(acl), acl.start_pos)
+        cfg.refers("access-list", str(acl), acl.start_pos, f"access-group {direction}")
     elif getattr(intf, attr) == acl:
         # `no ip access-group 101 in` leaves another list applied in place
         setattr(intf, attr, "")
@@ -137,7 +137,7 @@ def ip_inspect_apply(cfg, name, direction):
     # the engine inspects only the sessions that start once a rule is applied
     cfg.router.inspect_stamp += 1
     intf.inspect_stamp = cfg.router.inspect_stamp
-    cfg.refers("inspect", str(name), name.start_pos)
+    cfg.refers("inspect", str(name), name.start_pos, f"inspect {direction}")
 
 
 config_command("ip_virtual_reassembly")(switch("virtual_reassembly", of_target=True))

@@ -85,7 +85,7 @@ def line_access_class(cfg, acl: Name, direction):
     attr = "access_class_in" if direction == "in" else "access_class_out"
     if not cfg.no:
         setattr(line_, attr, str(acl))
-        cfg.refers("access-list", str(acl), acl.start_pos)
+        cfg.refers("access-list", str(acl), acl.start_pos, f"access-class {direction}")
     elif getattr(line_, attr) == acl:
         # `no access-class 5 in` leaves another list in place
         setattr(line_, attr, "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..config import model as m
 from ..config.names import is_physical
@@ -22,8 +22,17 @@ _OTHER_STARTS = sorted({rule for mode, rule in START_RULES.items()
                         if mode.startswith("config") and rule not in SUB_MODE_BLOCKS})
 
 
-_REFERENCE_NAMES = {"access-list": "access list", "inspect": "inspection rule",
-                    "pool": "NAT pool"}
+KIND_NAMES = {"access-list": "access list", "inspect": "inspection rule", "pool": "NAT pool"}
+
+
+class Mention(NamedTuple):
+    """Where an applied line defines or names something (Configurator.defines / refers)."""
+    line: int
+    text: str                  # the line, as the file has it
+    kind: str                  # "access-list", "inspect", "pool" (or "setting", defined)
+    name: str
+    column: Optional[int]
+    role: str = ""             # how a reference uses it: "access-group in", "inspect out", ...
 
 
 class UnreadableConfig(Exception):
@@ -60,9 +69,15 @@ class LoadResult:
     router: m.Router
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
-    # where the applied lines name and define things: (line, text, kind, name, column)
-    references: list[tuple] = field(default_factory=list)
-    definitions: list[tuple] = field(default_factory=list)
+    references: list[Mention] = field(default_factory=list)    # names the lines use
+    definitions: list[Mention] = field(default_factory=list)   # what the lines define
+
+    def undefined(self) -> list[Mention]:
+        """The references to a list, rule or pool that the configuration does not define."""
+        r = self.router
+        defined = {"access-list": r.access_lists, "inspect": r.inspect_rules,
+                   "pool": r.nat_pools}
+        return [ref for ref in self.references if ref.name not in defined[ref.kind]]
 
     def everything(self) -> list[Diagnostic]:
         """Diagnostics and notes together, in line order, as `iosfw` prints them."""
@@ -170,7 +185,7 @@ class _Reader:
         """Apply a command (one line, or a banner and its text); keep it if it fails."""
         raw = "\n".join(lines)
         if "\0" in raw:
-            self.keep(lines, "rejected", _nul_diagnostic(self.path, lineno, lines), indent,
+            self._keep(lines, "rejected", _nul_diagnostic(self.path, lineno, lines), indent,
                        self.anchor)
             return
         try:
@@ -180,7 +195,7 @@ class _Reader:
         except (CommandError, ConfigError) as error:
             kind, diag = _classify(error, self.path, lineno, raw)
             where = getattr(error, "slot", None) or self.anchor
-        self.keep(lines, kind, _first_line(diag), indent, where)
+        self._keep(lines, kind, _first_line(diag), indent, where)
 
     def _notes(self, lineno: int, raw: str) -> None:
         """What an applied command said of itself: the parts the engine does not act on (a
@@ -188,26 +203,20 @@ class _Reader:
         for what, column in self.cfg.unsimulated_parts:
             self.result.notes.append(Diagnostic(
                 self.path, lineno, "warning", f"accepted, not simulated: {what}", raw, column))
-        self.result.references += [(lineno, raw, kind, name, column)
-                                   for kind, name, column in self.cfg.references]
-        self.result.definitions += [(lineno, raw, kind, name, column)
-                                    for kind, name, column in self.cfg.definitions]
+        self.result.references += [Mention(lineno, raw, *ref) for ref in self.cfg.references]
+        self.result.definitions += [Mention(lineno, raw, *d) for d in self.cfg.definitions]
 
     def _undefined_references(self) -> None:
         """A name no line of the file defines: IOS takes the command, and treats the name as it
         treats a missing one (docs/loading.md); the file most likely has a typo."""
-        r = self.result.router
-        defined = {"access-list": r.access_lists, "inspect": r.inspect_rules,
-                   "pool": r.nat_pools}
-        for lineno, raw, kind, name, column in self.result.references:
-            if name not in defined[kind]:
-                self.result.notes.append(Diagnostic(
-                    self.path, lineno, "warning",
-                    f"{_REFERENCE_NAMES[kind]} {name} is not defined in this configuration",
-                    raw, column))
+        for ref in self.result.undefined():
+            self.result.notes.append(Diagnostic(
+                self.path, ref.line, "warning",
+                f"{KIND_NAMES[ref.kind]} {ref.name} is not defined in this configuration",
+                ref.text, ref.column))
         self.result.notes.sort(key=lambda d: d.line)
 
-    def keep(self, lines: list[str], kind: str, diag: Diagnostic, indent: int,
+    def _keep(self, lines: list[str], kind: str, diag: Diagnostic, indent: int,
               where: str) -> None:
         """A command iosfw does not apply, kept in its place: an unknown one verbatim (with
         the indented lines under it), a rejected one line by line, each to be written out as
@@ -259,7 +268,7 @@ class _Reader:
                    f"({after} line{'' if after == 1 else 's'}), so none of it is configuration; "
                    "kept as comments")
         diag = Diagnostic(self.path, i + 1, "error", message, self.lines[i], banner.start(1))
-        self.keep(lines, "rejected", diag, 0, "banner")
+        self._keep(lines, "rejected", diag, 0, "banner")
 
 
 def _banner_end(lines: list[str], i: int, banner: re.Match) -> Optional[int]:

@@ -106,9 +106,9 @@ def nat_dynamic(cfg, acl: Name, target: DynamicTarget, overload):
             break
     else:
         dyn.append(entry)
-    cfg.refers("access-list", acl_name, acl.start_pos)
+    cfg.refers("access-list", acl_name, acl.start_pos, "nat")
     if target.pool:
-        cfg.refers("pool", str(target.pool), target.pool.start_pos)
+        cfg.refers("pool", str(target.pool), target.pool.start_pos, "nat")
     return "nat"
 
 

@@ -130,6 +130,18 @@ def arguments(tree: Tree) -> list:
 def lookup(kind: str, name: str) -> Optional[Command]:
     """The handler of alias `name` in configuration ("config") or EXEC ("exec") mode: the
     same alias may be both (`exit` leaves configuration mode, or ends the session)."""
-    from . import families  # noqa: F401 - the families register themselves when imported
+    if not _families_loaded:
+        _load_families()
     return COMMANDS.get((kind, name))
+
+
+_families_loaded = False
+
+
+def _load_families() -> None:
+    """Import every family once (each registers itself); not on every line looked up."""
+    global _families_loaded
+    from . import families  # noqa: F401
+
+    _families_loaded = True
 

@@ -240,7 +240,7 @@ def login_delay(cfg, seconds=None):
 def login_quiet_mode(cfg, acl=None):
     cfg.router.login.quiet_acl = "" if cfg.no else str(acl)
     if not cfg.no:
-        cfg.refers("access-list", str(acl), acl.start_pos)
+        cfg.refers("access-list", str(acl), acl.start_pos, "quiet-mode")
     return "login"
 
 
