@@ -7,7 +7,6 @@ its metadata, but the access-list numbers, which are names (`access-list 101` is
 """
 from __future__ import annotations
 
-import functools
 from typing import Optional
 
 from ..config import model as m
@@ -86,21 +85,9 @@ def column(node) -> Optional[int]:
     return found[0].start_pos if found else None
 
 
-@functools.lru_cache(maxsize=1)
-def _number_terminals() -> frozenset[str]:
-    return frozenset(name for name in load_grammar().meta.ranges if not name.startswith("ACL_"))
-
-
-def install_token_converters() -> None:
-    """Numbers by the grammar's ranges, addresses by IPADDR."""
-    if TOKENS:
-        return
-    for name in _number_terminals():
-        TOKENS[name] = Number
-    TOKENS["IPADDR"] = IP
-
-
-install_token_converters()
+# Numbers by the grammar's ranges (the access-list numbers are names), addresses by IPADDR.
+TOKENS.update(dict.fromkeys((name for name in load_grammar().meta.ranges
+                             if not name.startswith("ACL_")), Number), IPADDR=IP)
 
 
 # ------------------------------------------------------------------ addresses
