@@ -53,7 +53,7 @@ def install_regular(tmp: Path) -> Path:
     src.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
-    for name in ("iosfw", "grammar"):
+    for name in ("iosfw", "grammar", "examples/labs"):     # the package's sources and data
         shutil.copytree(ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     venv = tmp / "venv"
     run_checked([PYTHON, "-m", "venv", "--without-pip", str(venv)], os.environ, "venv")
@@ -330,6 +330,16 @@ def bench_fairness(quick: bool) -> dict:
     return figures
 
 
+def bench_labs(quick: bool) -> dict:
+    import lab_bench
+
+    rounds = 2 if quick else 5
+    heading(f"labs: each solution graded against loading it once, best of {rounds}")
+    figures = lab_bench.measure(rounds)
+    print("\n".join(lab_bench.report(figures)))
+    return figures
+
+
 def describe_run() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -396,6 +406,7 @@ def main(argv=None) -> int:
         path = bench_path(args.quick)
         smtp = bench_smtp(args.quick)
         fairness = bench_fairness(args.quick)
+        labs = bench_labs(args.quick)
 
     s_ratio = startup["iosfw"] / startup["python"]
     l_ratio = loading["iosfw"] / loading["ccp"]
@@ -414,6 +425,9 @@ def main(argv=None) -> int:
     print(f"shell: `?` and Tab worst median {worst:.2f} ms (aim well under {SHELL_AIM_MS:g} ms), "
           f"{worst / shell['baseline_show_clock']:.1f}x a `show clock` "
           f"({shell['baseline_show_clock']:.3f} ms)")
+    slowest = max(labs.items(), key=lambda kv: kv[1][1])
+    print(f"labs: slowest grading {slowest[0]} {slowest[1][1] * 1000:.0f} ms "
+          f"({slowest[1][1] / slowest[1][2]:.1f}x loading its solution)")
     import path_bench
     print("\n".join(path_bench.summary(path)))
     worst = min(smtp["ratio_segmented"], smtp["ratio_one_buffer"])

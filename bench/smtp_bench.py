@@ -28,7 +28,7 @@ from iosfw.engine.smtp import SmtpInspector
 MSS = 1460
 
 
-def _best(fn, rounds: int) -> float:
+def best_of(fn, rounds: int) -> float:
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
@@ -76,7 +76,7 @@ def measure(size: int = 20_000_000, lines: int = 200_000, rounds: int = 3) -> di
     """Figures as a dict (MB/s are 10**6 bytes per second)."""
     data = message(size)
     segments = [data[k:k + MSS] for k in range(0, len(data), MSS)]
-    baseline = _best(lambda: data.find(b"\r\n.\r\n"), rounds)
+    baseline = best_of(lambda: data.find(b"\r\n.\r\n"), rounds)
 
     def segmented():
         inspector = _in_data(size + 1)
@@ -88,8 +88,8 @@ def measure(size: int = 20_000_000, lines: int = 200_000, rounds: int = 3) -> di
         inspector = _in_data(size + 1)
         assert len(inspector.from_client(data).forward) == len(data)
 
-    seg_time = _best(segmented, rounds)
-    whole_time = _best(whole, rounds)
+    seg_time = best_of(segmented, rounds)
+    whole_time = best_of(whole, rounds)
     stream = commands(lines)
     cmd_segments = [stream[k:k + MSS] for k in range(0, len(stream), MSS)]
 
@@ -99,7 +99,7 @@ def measure(size: int = 20_000_000, lines: int = 200_000, rounds: int = 3) -> di
         for segment in cmd_segments:
             inspector.from_client(segment)
 
-    cmd_time = _best(pipelined, rounds)
+    cmd_time = best_of(pipelined, rounds)
     mb = size / 1e6
     return {
         "message_bytes": size,

@@ -22,20 +22,33 @@ def boot(config: Optional[str]):
     from pathlib import Path
 
     from .cli.startup import StartupStore
-    from .commands.loader import UnreadableConfig, load_text, read_config_file
+    from .commands.loader import read_config_file
 
     store = StartupStore(Path(config)) if config else StartupStore.builtin()
+    label = config or (str(store.path) if store.path.exists() else BUILTIN_LABEL)
+    read = (lambda: read_config_file(config)) if config else store.read
+    return _load(store, read, label), store
+
+
+def boot_store(store, label: str):
+    """The router `store` holds (its saved text, or its fallback while nothing is saved),
+    loaded as the file `label` (a lab's saved progress or its start)."""
+    return _load(store, store.read, label)
+
+
+def _load(store, read, label: str):
+    from .commands.loader import UnreadableConfig, load_text
+
     store.remove_stale()
     try:
-        text = read_config_file(config) if config else store.read()
+        text = read()
     except UnreadableConfig as err:
         print(f"iosfw: {err}", file=sys.stderr)
         raise SystemExit(1)
-    label = config or (str(store.path) if store.path.exists() else BUILTIN_LABEL)
     result = load_text(text, label)
     for diag in result.everything():
         print(diag.format(), file=sys.stderr)
-    return result.router, store
+    return result.router
 
 
 def device(config: Optional[str], live: bool = False):
@@ -47,6 +60,23 @@ def device(config: Optional[str], live: bool = False):
 
     router, store = boot(config)
     return Device(router, store, Clock(live=live))
+
+
+def lab_device(name: str, live: bool = True):
+    """(lab, Device) for a lab console: the learner's saved progress, or the lab's start, with
+    the lab's `lab` commands on it. catalog.UnknownLab or definition.LabError when the lab
+    cannot be had."""
+    from .clock import Clock
+    from .device import Device
+    from .labs import catalog, progress
+    from .labs.console import LabConsole
+
+    lab = catalog.find(name)
+    store = progress.store(lab)
+    label = str(store.path) if store.path.exists() else str(lab.folder / "start.cfg")
+    box = Device(boot_store(store, label), store, Clock(live=live))
+    box.lab = LabConsole(lab)
+    return lab, box
 
 
 def parse_address(text: str) -> tuple[str, int]:

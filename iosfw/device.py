@@ -32,6 +32,7 @@ class Device:
         self.packets = 0                    # packets forwarded since boot (their debug ids)
         self.busy = None                    # the session whose stepped command holds it
         self.vtys = None                    # its vty lines once a server serves it (VtyPool)
+        self.lab = None                     # the training lab it is in (iosfw/labs/console.py)
         self._engine: Optional[Engine] = None
 
     # ------------------------------------------------------------------ forwarding state

@@ -40,6 +40,28 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # ------------------------------------------------------------------ the built-in router
 @pytest.fixture
+def lab_home(tmp_path, monkeypatch):
+    """$XDG_DATA_HOME of the test: a learner's progress goes there, never to ~/.local."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def one_lab(lab_home, tmp_path, monkeypatch):
+    """The lab catalog of the test: a copy of smtp-inspection alone, in tmp_path/labs (so
+    that the tests of the lab machinery do not change with the labs examples/ has)."""
+    import shutil
+
+    from iosfw.labs import catalog
+
+    labs = tmp_path / "labs"
+    labs.mkdir()
+    shutil.copytree(catalog.labs_dir() / "smtp-inspection", labs / "smtp-inspection")
+    monkeypatch.setattr(catalog, "labs_dir", lambda: labs)
+    return labs
+
+
+@pytest.fixture
 def seed_router():
     return kit.seed_router()
 

@@ -189,6 +189,54 @@ def privileged_vty(pool, peer: str = "127.0.0.1", schedule=None):
     return line, link
 
 
+# ------------------------------------------------------------------ labs
+class LabAnswers:
+    """One lab's reference files, and a learner's answers graded as a user grades them:
+    `iosfw lab check NAME --config FILE`, through the command line's own entry point."""
+
+    def __init__(self, name: str):
+        from iosfw.labs.catalog import labs_dir
+
+        self.name = name
+        self.folder = labs_dir() / name
+        self.solution = (self.folder / "solution.cfg").read_text()
+        self.start = (self.folder / "start.cfg").read_text()
+
+    def changed(self, old: str, new: str, text: str | None = None) -> str:
+        """The solution (or `text`) with its one `old` made `new`: a wrong answer."""
+        text = self.solution if text is None else text
+        assert text.count(old) == 1, old
+        return text.replace(old, new)
+
+    def grade(self, capsys, tmp_path: Path, text: str, *options: str):
+        """(exit status, the scorecard: JSON with --json, else the text printed)."""
+        import json
+
+        from iosfw.cli.main import main
+
+        path = tmp_path / "answer.cfg"
+        path.write_text(text)
+        status = main(["lab", "check", self.name, "--config", str(path), *options])
+        out = capsys.readouterr().out
+        return status, (json.loads(out) if "--json" in options else out)
+
+
+def failure_block(text: str, heading: str) -> tuple[list[str], str]:
+    """A text scorecard's block for the failed check `heading` (`FAIL N. title (task T)`):
+    its field labels in order, and its text with the 79-column wrapping undone."""
+    block = text[text.index(heading):]
+    block = block[:block.index("\n\n")]
+    labels = [line.split(":")[0].strip() for line in block.splitlines()[1:]
+              if not line.startswith("            ")]
+    return labels, " ".join(block.split())
+
+
+def failed_checks(card: dict, titled: bool = False) -> dict:
+    """A JSON scorecard's failed checks by number (or by (number, title))."""
+    return {((c["number"], c["title"]) if titled else c["number"]): c
+            for c in card["checks"] if not c["passed"]}
+
+
 # ------------------------------------------------------------------ golden files
 class GoldenRewritten(UserWarning):
     """IOSFW_UPDATE_GOLDEN rewrote a golden file: review its diff before committing it."""

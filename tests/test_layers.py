@@ -17,6 +17,7 @@ those below:
                   iosfw.cli.startup (the NVRAM that holds the startup-config: the device's
                   storage, which booting and `write memory` use, though it sits in cli/)
     analysis      iosfw.lint (the mistakes of a loaded configuration)
+    labs          iosfw.labs.* (training labs: their data, checks, grading and pictures)
     app           iosfw.app (booting a Device; where every front end starts)
     cli           iosfw.cli.* but cli.main (the shell: session, terminal, pager, filters)
     remote        iosfw.remote.* (telnet, SSH, the proxy)
@@ -47,6 +48,7 @@ LAYERS = (
     ("presentation", ("iosfw.syslog", "iosfw.show", "iosfw.timestamps")),
     ("device", ("iosfw.device", "iosfw.commands", "iosfw.cli.startup")),
     ("analysis", ("iosfw.lint",)),
+    ("labs", ("iosfw.labs",)),
     ("app", ("iosfw.app",)),
     ("cli", ("iosfw.cli",)),
     ("remote", ("iosfw.remote",)),

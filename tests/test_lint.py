@@ -49,10 +49,20 @@ def test_an_outside_inbound_list_naming_the_inside_local_address():
             "ip nat inside source static 10.10.10.2 172.22.1.110\n"
             "access-list 101 permit tcp any host 10.10.10.2 eq smtp\n")
     found = lint(kit.load(text, "lab.cfg"), "lab.cfg")
-    assert [(f.line, f.code) for f in found] == [(4, "acl-names-inside-local")]
+    assert [(f.line, f.code) for f in found] == [(9, "acl-names-inside-local")]  # the entry
+    assert found[0].text == "access-list 101 permit tcp any host 10.10.10.2 eq smtp"
     assert "172.22.1.110" in found[0].why and "10.10.10.2" in found[0].message
     fixed = text.replace("host 10.10.10.2 eq", "host 172.22.1.110 eq")
     assert findings(fixed) == []
+
+
+def test_a_named_list_naming_the_inside_local_address_is_reported_where_it_is_applied():
+    """The entries of a named list are written in its sub-mode: the finding names the line
+    that applies the list."""
+    text = (OUTSIDE + " ip access-group OUTSIDE-IN in\n" + INSIDE +
+            "ip nat inside source static 10.10.10.2 172.22.1.110\n"
+            "ip access-list extended OUTSIDE-IN\n permit tcp any host 10.10.10.2 eq smtp\n")
+    assert findings(text) == [(4, "acl-names-inside-local")]
 
 
 def test_inspection_outbound_without_a_list_that_blocks_what_comes_back():
@@ -60,6 +70,14 @@ def test_inspection_outbound_without_a_list_that_blocks_what_comes_back():
     assert findings(text) == [(5, "no-blocking-acl")]
     blocked = text + " ip access-group 101 in\naccess-list 101 deny ip any any\n"
     assert findings(blocked) == []
+
+
+def test_a_rule_applied_out_on_two_open_interfaces_is_reported_once_at_each_line():
+    text = ("ip inspect name IN-OUT tcp\n" + OUTSIDE + " ip inspect IN-OUT out\n"
+            "interface Serial2/0\n ip address 172.23.1.1 255.255.255.0\n ip inspect IN-OUT out\n")
+    found = lint(kit.load(text, "lab.cfg"), "lab.cfg")
+    assert [(f.line, f.code) for f in found] == [(5, "no-blocking-acl"), (8, "no-blocking-acl")]
+    assert "leaving Ethernet2/0" in found[0].message and "leaving Serial2/0" in found[1].message
 
 
 def test_smtp_and_esmtp_in_one_rule():
@@ -73,6 +91,91 @@ def test_thresholds_with_low_above_high():
     found = lint(kit.load(text, "lab.cfg"), "lab.cfg")
     assert [(f.line, f.code) for f in found] == [(2, "thresholds-reversed")]
     assert found[0].message == "ip inspect max-incomplete low 350 is above high 300"
+
+
+WEB_RULE = "ip inspect name IN-OUT http\nip inspect name IN-OUT udp\nip inspect name IN-OUT icmp\n"
+MAIL_ONLY = "access-list 101 permit tcp any host 172.22.1.110 eq smtp\n"
+
+
+def test_a_rule_applied_in_behind_a_list_that_lets_none_of_its_connections_start():
+    """Inside users' rule applied inbound on the outside, where list 101 lets in only mail:
+    nothing it inspects ever starts there."""
+    text = WEB_RULE + OUTSIDE + " ip access-group 101 in\n ip inspect IN-OUT in\n" + MAIL_ONLY
+    found = lint(kit.load(text, "lab.cfg"), "lab.cfg")
+    assert [(f.line, f.column, f.code) for f in found] == [(8, 12, "wrong-direction")]
+    assert found[0].message == ("inspection rule IN-OUT, applied in on Ethernet2/0, sees no "
+                                "first packet: its inbound access list 101 permits none of "
+                                "http, udp, icmp")
+    assert found[0].text == " ip inspect IN-OUT in"
+    assert "inbound access list before inspection" in found[0].why
+    assert "`out` on Ethernet2/0 or `in` on the interface they enter by" in found[0].why
+
+
+@pytest.mark.parametrize("rule, entry", [
+    ("ip inspect name R tcp", "permit tcp any any eq smtp"),       # tcp takes port 25 too
+    ("ip inspect name R smtp", "permit tcp any host 172.22.1.110 eq smtp"),   # the seed's
+    ("ip inspect name R http", "permit ip any any"),
+    ("ip inspect name R http", "permit tcp any any range 79 81"),
+    ("ip inspect name R http", "permit tcp any any neq smtp"),
+    ("ip inspect name R udp", "permit udp any any eq domain"),
+    ("ip inspect name R icmp", "permit icmp any any echo"),
+    ("ip inspect name R rtsp", "permit tcp any any eq 554"),
+    ("ip inspect name R fragment maximum 256 timeout 1", "deny ip any any"),  # not known here
+])
+def test_no_finding_when_an_entry_could_let_a_connection_start(rule, entry):
+    text = f"{rule}\n{OUTSIDE} ip access-group 120 in\n ip inspect R in\naccess-list 120 {entry}\n"
+    assert findings(text) == []
+
+
+@pytest.mark.parametrize("rule, entry", [
+    ("ip inspect name R http", "permit tcp any any eq smtp"),
+    ("ip inspect name R http", "permit tcp any any established"),   # a SYN has no ACK
+    ("ip inspect name R http", "permit tcp any any lt 80"),
+    ("ip inspect name R http", "permit udp any any eq 80"),
+    ("ip inspect name R udp", "permit tcp any any"),
+    ("ip inspect name R icmp", "permit icmp any any echo-reply"),
+    ("ip inspect name R http", "deny tcp any any eq www"),
+])
+def test_a_finding_when_no_entry_can(rule, entry):
+    text = f"{rule}\n{OUTSIDE} ip access-group 120 in\n ip inspect R in\naccess-list 120 {entry}\n"
+    assert findings(text) == [(6, "wrong-direction")]
+
+
+def test_a_rule_applied_out_behind_an_outbound_list():
+    text = (WEB_RULE + INSIDE + " ip access-group 130 out\n ip inspect IN-OUT out\n"
+            "access-list 130 permit tcp any host 10.10.10.2 eq smtp\n")
+    found = [f for f in lint(kit.load(text, "lab.cfg"), "lab.cfg")
+             if f.code != "no-blocking-acl"]      # Ethernet2/1 has no inbound list either
+    assert [(f.line, f.column, f.code) for f in found] == [(8, 12, "wrong-direction")]
+    assert "applied out on Ethernet2/1" in found[0].message
+    assert "outbound access list 130" in found[0].message
+    assert "`in` on Ethernet2/1 or `out` on the interface they leave by" in found[0].why
+
+
+def test_the_line_is_the_one_that_applied_the_rule_on_that_interface():
+    """One rule applied in on two interfaces, only one of them behind a list that stops it:
+    the finding is at that interface's line."""
+    text = (WEB_RULE + OUTSIDE + " ip access-group 101 in\n ip inspect IN-OUT in\n" +
+            INSIDE + " ip inspect IN-OUT in\n" + MAIL_ONLY)
+    assert findings(text) == [(8, "wrong-direction")]
+
+
+def test_ports_are_not_trusted_when_a_static_translation_changes_them():
+    """The inbound list sees port 2525, inspection the port 25 it is translated to."""
+    text = ("ip inspect name R smtp\n" + OUTSIDE + " ip access-group 120 in\n ip inspect R in\n"
+            "ip nat inside source static tcp 10.10.10.2 25 172.22.1.110 2525\n"
+            "access-list 120 permit tcp any host 172.22.1.110 eq 2525\n")
+    assert findings(text) == []
+    assert findings(text.replace("ip nat inside source static tcp 10.10.10.2 25 "
+                                 "172.22.1.110 2525\n", "")) == [(6, "wrong-direction")]
+
+
+def test_no_finding_for_the_example_configurations():
+    """Neither the branch example nor the one made of other mistakes has this one."""
+    for path in sorted((kit.ROOT / "examples" / "configs").glob("*.cfg")):
+        text = read_config_file(path)
+        assert [f for f in lint(kit.load(text, path.name), path.name)
+                if f.code == "wrong-direction"] == [], path.name
 
 
 def test_the_command_line_exit_status_and_json(iosfw, tmp_path):

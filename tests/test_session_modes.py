@@ -739,7 +739,8 @@ def test_help_after_a_bad_word_prints_the_caret(s):
 def test_help_in_user_exec_has_no_privileged_commands(make):
     session = make(privileged=False)
     words = [line.split()[0] for line in session.help("").splitlines() if line.strip()]
-    assert words == ["enable", "exit", "logout", "show", "terminal"]
+    # `lab` is iosfw's own: a learner at the `>` prompt asks for the tasks and a grade too
+    assert words == ["enable", "exit", "lab", "logout", "show", "terminal"]
 
 
 @pytest.mark.parametrize("path, expected", [

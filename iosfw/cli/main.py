@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
+import os
 import sys
 
 from ..app import boot, device
@@ -23,6 +24,8 @@ COMMANDS = {
     "serve": ("iosfw.remote.serve", "serve the router over telnet and SSH (docs/remote.md)"),
     "proxy": ("iosfw.remote.proxy", "inspect real SMTP connections through the router "
                                     "(docs/smtp.md)"),
+    "lab": ("iosfw.cli.lab", "training labs graded by the traffic a configuration passes "
+                              "(docs/labs.md)"),
     "lint": ("iosfw.cli.lint", "report the classic CBAC and ACL mistakes of a configuration "
                                "(docs/lint.md)"),
 }
@@ -64,11 +67,41 @@ def _arguments(argv):
     parser.add_argument("--keep-going", action="store_true",
                         help="with --script: report refused lines and go on (status 1 at the "
                              "end)")
+    parser.add_argument("--sequence", metavar="FILE",
+                        help="with --script: draw the SMTP exchange as a sequence diagram in "
+                             "FILE.svg or FILE.html (docs/formats.md)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="sub-commands",
                                      parser_class=_Command)
     for name, (module, summary) in COMMANDS.items():
         commands.add_parser(name, help=summary, module=module)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.sequence is not None and not args.script:
+        parser.error("--sequence needs --script")
+    if args.sequence is not None and not args.sequence.lower().endswith(SEQUENCE_KINDS):
+        parser.error("--sequence: FILE.svg or FILE.html")
+    return args
+
+
+SEQUENCE_KINDS = (".svg", ".html", ".htm")
+
+
+def _write_sequence(recorder, out: str, title: str, router: str) -> int:
+    """The recorded exchange to `out`, SVG or HTML by its name, replaced in one step."""
+    if not recorder.arrows:
+        print(f"iosfw: --sequence: the script opened no SMTP connection; {out} not written",
+              file=sys.stderr)
+        return 1
+    from pathlib import Path
+
+    from .startup import replace_file
+
+    draw = recorder.svg if out.lower().endswith(".svg") else recorder.html
+    try:
+        replace_file(Path(out), draw(title, router).encode("utf-8"), shared=True)
+    except OSError as err:
+        print(f"iosfw: {out}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _bytes_through() -> None:
@@ -102,8 +135,19 @@ def main(argv=None) -> int:
         except OSError as err:
             print(f"iosfw: {args.script}: {err.strerror}", file=sys.stderr)
             return 1
+        recorder = None
+        if args.sequence:
+            from ..show.sequence import Recorder
+
+            recorder = Recorder()
+            session.simulator.taps.append(recorder)
         with stream:
-            return run_script(session, stream, args.script, args.keep_going)
+            status = run_script(session, stream, args.script, args.keep_going)
+        if recorder is None:
+            return status
+        sys.stdout.flush()
+        title = f"SMTP through {box.router.hostname}: {os.path.basename(args.script)}"
+        return _write_sequence(recorder, args.sequence, title, box.router.hostname) or status
     if batch:
         return run_script(Session(box, privileged=True, as_json=args.json), sys.stdin)
     from .shell import run_shell

@@ -66,13 +66,7 @@ class StartupStore:
         target = self.target
         self._prepare_directory(target.parent)
         remove_stale(target)
-        tmp = _write_temporary(target, encode_config(text))
-        try:
-            os.replace(tmp, target)
-        except BaseException:
-            _discard(tmp)
-            raise
-        _sync_directory(target.parent)
+        replace_file(target, encode_config(text))
 
     def remove_stale(self) -> None:
         """At boot: the temporaries of saves that were killed before they finished."""
@@ -83,6 +77,23 @@ class StartupStore:
         directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
         if self.private_directory and directory.stat().st_mode & 0o777 != PRIVATE_DIRECTORY:
             os.chmod(directory, PRIVATE_DIRECTORY)
+
+
+def replace_file(target: Path, data: bytes, shared: bool = False) -> None:
+    """`target` holds `data`, whole or not at all (a temporary beside it, on disk, renamed
+    over it). Private (0600) unless `shared`: then as the umask makes a new file (a picture
+    for a slide, not a configuration with passwords)."""
+    tmp = _write_temporary(target, data)
+    try:
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        _discard(tmp)
+        raise
+    _sync_directory(target.parent)
 
 
 def _write_temporary(target: Path, data: bytes) -> str:

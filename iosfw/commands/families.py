@@ -9,6 +9,7 @@ from . import (  # noqa: F401 - imported for what they register
     exec,
     inspect,
     interface,
+    lab,
     line,
     nat,
     show,

@@ -112,6 +112,16 @@ class Simulator:
     def __init__(self, device):
         self.device = device
         self.connections: dict[tuple, Connection] = {}
+        # who watches the application data: each is called as tap(now, conn, from_client,
+        # sent, arrived) for every segment of data, `arrived` being what the router let go on
+        # (None: dropped; b"" with `sent`: held; `sent` b"": held bytes let go now)
+        self.taps: list = []
+
+    def _tap(self, conn: Connection, from_client: bool, sent: bytes, outcome) -> None:
+        if self.taps:
+            arrived = outcome.out_packet.payload if outcome.forwarded else None
+            for tap in self.taps:
+                tap(self.device.now(), conn, from_client, sent, arrived)
 
     def send(self, packet: Packet, trace: bool, out: list[str], ingress: str = ""):
         """One packet through the router, from `ingress` or where its source is routed; what
@@ -182,8 +192,11 @@ class Simulator:
         while data:
             answer = self.send(self.answer(conn, PSH | ACK, payload=data), trace, out,
                                conn.server_ingress)
+            self._tap(conn, False, data, answer)
             data = b""
             if answer.forwarded and answer.released and conn.mail is not None:
+                for tap in self.taps:
+                    tap(self.device.now(), conn, True, b"", answer.released)
                 data = conn.mail.feed(answer.released)
 
     def client_says(self, key: tuple, conn: Connection, data: bytes, trace: bool,
@@ -191,6 +204,7 @@ class Simulator:
         """One segment from the client; the bytes that reached the server (None: dropped)."""
         outcome = self.send(self.client(key, PSH | ACK, payload=data), trace,
                             [] if quiet else out, conn.client_ingress)
+        self._tap(conn, True, data, outcome)
         if not outcome.forwarded:
             if quiet:
                 out.append(_traffic().result_text(outcome) + "\n")

@@ -63,7 +63,7 @@ class Grammar:
 
 
 # The files of grammar/ (without `.lark`), in the order they are joined.
-SECTIONS = ("values", "exec", "clear_debug", "simulate", "show", "global", "inspect",
+SECTIONS = ("values", "exec", "clear_debug", "simulate", "lab", "show", "global", "inspect",
             "nat_routes", "access_lists", "interface", "line", "blocks")
 
 

@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Callable, Optional
 
-from ..app import device, parse_address
+from ..app import device, lab_device, parse_address
 from .telnet import TelnetProtocol, refuse
 from .vty import VtyPool, guarded
 
@@ -283,6 +283,9 @@ def arguments(parser) -> None:
                           "session on one shared router (vty 0 4: five at a time).")
     parser.add_argument("--config", metavar="FILE",
                         help="startup-config to boot from (default: the built-in 3640-123)")
+    parser.add_argument("--lab", metavar="NAME",
+                        help="serve a training lab (iosfw lab list): its start, or the "
+                             "progress saved in it, with the `lab` commands (docs/labs.md)")
     parser.add_argument("--telnet", metavar="[HOST:]PORT", type=parse_address,
                         help="serve telnet here (default 127.0.0.1:2323 when neither "
                              "--telnet nor --ssh is given; port 0 picks a free one)")
@@ -293,11 +296,30 @@ def arguments(parser) -> None:
                              "made on first start)")
 
 
+def _served(args):
+    """The Device to serve: a lab's, or the router booted from --config (or the built-in)."""
+    if not args.lab:
+        return device(args.config, live=True)
+    from ..labs.catalog import UnknownLab
+    from ..labs.definition import LabError
+    if args.config:
+        print("iosfw serve: --lab and --config: a lab boots from its own start or your "
+              "saved progress", file=sys.stderr)
+        return None
+    try:
+        return lab_device(args.lab)[1]
+    except (UnknownLab, LabError) as err:
+        print(f"iosfw serve: {err}", file=sys.stderr)
+        return None
+
+
 def run(args) -> int:
     telnet, ssh = args.telnet, args.ssh
     if telnet is None and ssh is None:
         telnet, ssh = DEFAULT_TELNET, DEFAULT_SSH
-    served = device(args.config, live=True)
+    served = _served(args)
+    if served is None:
+        return 2
     host_key = None
     if ssh is not None and args.host_key:
         from pathlib import Path

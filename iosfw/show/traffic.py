@@ -126,8 +126,10 @@ def step_text(step: Step, outcome: Outcome) -> str:
         return (f"inspection {s.rule} {s.direction} on {s.interface}: session {s.id:X} opened, "
                 f"{s.protocol} {s.state}")
     if step.phase == "session":
-        return (f"session {s.id:X} ({s.protocol}) {step.verdict}: return traffic passes on the "
-                "session table, not on an access list")
+        what = "its initiator's packets pass" if outcome.from_initiator else \
+            "return traffic passes"
+        return (f"session {s.id:X} ({s.protocol}) {step.verdict}: {what} on the session "
+                "table, not on an access list")
     return f"{step.phase}: {step.verdict}"
 
 
