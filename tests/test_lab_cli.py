@@ -212,3 +212,37 @@ def test_export_of_a_check_that_is_not_smtp_exits_2_listing_the_smtp_checks(tmp_
     assert (status, out) == (2, "")
     assert err == f"iosfw lab: {LAB}: --check 1 is not an smtp check (its smtp checks: 7)\n"
     assert not picture.exists()
+
+
+# ------------------------------------------------------------------ check kinds
+SOURCE_CHECK = '''
+[[checks]]
+task = 2
+title = "the inside PC browses from its global address"
+kind = "connect"
+from = "inside-pc"
+to = "web-server"
+port = 80
+expect = "open"
+source = "172.22.1.111"
+'''
+
+
+def test_a_connect_check_with_a_source_needs_the_translation(base, capsys, tmp_path):
+    """`source`: the first packet leaves the router from that address; without the static
+    translation of 10.10.10.5 it leaves from 10.10.10.5 itself, and the step that did not
+    translate it is named."""
+    toml = base / LAB / "lab.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + SOURCE_CHECK, encoding="utf-8")
+    status, out, _ = run(capsys, "check", LAB, "--config", str(base / LAB / "solution.cfg"),
+                         "--json")
+    assert status == 0 and json.loads(out)["checks"][-1]["passed"]
+    nat = "ip nat inside source static 10.10.10.5 172.22.1.111\n"
+    assert SOLUTION.count(nat) == 1
+    answer = write(tmp_path, "no-nat.cfg", SOLUTION.replace(nat, ""))
+    status, out, _ = run(capsys, "check", LAB, "--config", str(answer), "--json")
+    last = json.loads(out)["checks"][-1]
+    assert status == 1 and not last["passed"]
+    assert last["expected"] == "the connection opens, leaving the router from 172.22.1.111"
+    assert last["happened"] == "it opened, but its packets leave the router from 10.10.10.5"
+    assert last["where"] == "step 2: NAT inside->outside: no translation for the source"

@@ -60,8 +60,8 @@ CASES = [
     ("syntax", edited('level = "beginner"', 'level = "beginner'),
      'level = "beginner', "Illegal character '\\n'"),
     ("unknown-key", edited(CHECK_2, 'port = 23\nexpct = "dropped"'), 'expct = "dropped"',
-     "unknown key `expct` (known: expect, from, hint, kind, port, protocol, session, task, "
-     "title, to)"),
+     "unknown key `expct` (known: expect, from, hint, kind, port, protocol, session, source, "
+     "task, title, to)"),
     ("bad-choice", edited(CHECK_2, 'port = 23\nexpect = "maybe"'), 'expect = "maybe"',
      "[checks] `expect` must be one of open, dropped"),
     ("no-such-task", edited('task = 2\ntitle = "telnet', 'task = 9\ntitle = "telnet'),

@@ -134,6 +134,18 @@ def connect(lab: Lab, check: Check, router: m.Router) -> Result:
     astray = _elsewhere(lab, attempt)
     if astray:
         return Result(check, False, tried, expected, *astray)
+    source = check.get("source")
+    if source:
+        expected += f", leaving the router from {source}"
+        first = attempt.legs[0]
+        if int_to_ip(first.out_packet.src) != source:
+            nat = [f"step {n}: {step_text(s, first)}" for n, s in enumerate(first.steps, 1)
+                   if s.phase == "nat-out"]
+            return Result(check, False, tried, expected,
+                          f"it opened, but its packets leave the router from "
+                          f"{int_to_ip(first.out_packet.src)}",
+                          (nat or ["no NAT step on the path: nothing translates the source"])[0],
+                          _path(first))
     wanted = check.get("session")
     if wanted:
         expected += f" and the session table holds {_a(wanted)} session for it"

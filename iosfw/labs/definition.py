@@ -26,7 +26,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 # a key in REQUIRED must be given.
 CHECK_KEYS: dict[str, dict[str, type | tuple]] = {
     "connect": {"from": str, "to": str, "port": int, "protocol": str, "expect": str,
-                "session": str},
+                "session": str, "source": str},
     "timeout": {"from": str, "to": str, "port": int, "protocol": str, "after": int,
                 "expect": str},
     "smtp": {"from": str, "to": str, "commands": list, "masked": list, "intact": list,
@@ -301,6 +301,8 @@ def _checks(r: _Reader, items: list, lab: Lab) -> list[Check]:
             if choices and value not in choices:
                 raise r.fail("checks", i, key,
                              f"[checks] `{key}` must be one of {', '.join(choices)}")
+            if key == "source":
+                _address(r, "checks", i, key, value)
             if key in ("from", "to"):
                 try:
                     lab.host(value)
