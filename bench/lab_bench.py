@@ -4,10 +4,11 @@ same process and run. A learner waits for `lab check`; the ratio says how many b
 router one grading costs."""
 from __future__ import annotations
 
+from smtp_bench import best_of
+
 from iosfw.commands.loader import load_text
 from iosfw.labs.catalog import catalog
 from iosfw.labs.grade import grade_text
-from smtp_bench import best_of
 
 
 def measure(rounds: int = 5) -> dict:
