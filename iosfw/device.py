@@ -17,8 +17,10 @@ from .timestamps import prefix
 from .undo import Snapshot
 
 if TYPE_CHECKING:
+    from .engine.counters import ArpEntry, InterfaceCounters
     from .engine.packet import Packet
     from .engine.pipeline import Engine, Outcome
+    from .filesystem import FileSystems
 
 
 class Device:
@@ -34,6 +36,17 @@ class Device:
         self.vtys = None                    # its vty lines once a server serves it (VtyPool)
         self.lab = None                     # the training lab it is in (iosfw/labs/console.py)
         self._engine: Optional[Engine] = None
+        self._files: Optional[FileSystems] = None
+
+    # ------------------------------------------------------------------ storage
+    @property
+    def files(self) -> FileSystems:
+        """Its file systems (flash:, nvram:, system:, null:), made on first use: a router
+        that never lists or copies a file never loads them."""
+        if self._files is None:
+            from .filesystem import FileSystems
+            self._files = FileSystems(self)
+        return self._files
 
     # ------------------------------------------------------------------ forwarding state
     @property
@@ -50,6 +63,17 @@ class Device:
         if self._engine is None:
             return [0] * len(acl.entries)
         return self._engine.acl_matches(acl)
+
+    def interface_counters(self, name: str) -> InterfaceCounters:
+        """What crossed interface `name` (`show interfaces`); zeros while there is no engine."""
+        if self._engine is None:
+            from .engine.counters import InterfaceCounters
+            return InterfaceCounters()
+        return self._engine.interface_counters(name)
+
+    def arp_entries(self) -> list[ArpEntry]:
+        """The simulated stations the router has talked to (`show arp`); none without engine."""
+        return [] if self._engine is None else self._engine.arp_entries()
 
     def configured(self, slot: Optional[str] = None) -> None:
         """A configuration command changed the model (in running-config slot `slot`)."""

@@ -13,8 +13,11 @@ tests/README.md says where a test goes and how to use this kit.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -187,6 +190,46 @@ def privileged_vty(pool, peer: str = "127.0.0.1", schedule=None):
     line.data_received(b"cisco123\renable\rcisco123\r")
     link.take()
     return line, link
+
+
+# ------------------------------------------------------------------ `iosfw serve` as a process
+IOSFW = Path(sys.executable).with_name("iosfw")     # the console script of this virtualenv
+SEED_PASSWORD = "cisco123"     # the seed's line and enable password (both type 7 in its config)
+
+
+@contextlib.contextmanager
+def served(*options: str, env: dict | None = None):
+    """`iosfw serve OPTIONS` as a user starts it, listening on 127.0.0.1 (give `--telnet
+    127.0.0.1:0` and/or `--ssh 127.0.0.1:0`): {"telnet": port, "ssh": port} from the lines it
+    prints. Stopped at the end, and it must end cleanly with no traceback."""
+    proc = subprocess.Popen([str(IOSFW), "serve", *options], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env=dict(os.environ, **(env or {})))
+    ports: dict[str, int] = {}
+    try:
+        wanted = sum(o in ("--telnet", "--ssh") for o in options) or 2
+        while len(ports) < wanted:
+            line = proc.stdout.readline()
+            found = re.fullmatch(r"iosfw: (telnet|ssh) on 127\.0\.0\.1:(\d+)\n", line)
+            if not found:
+                proc.kill()
+                raise AssertionError(f"iosfw serve printed {line!r}; stderr: "
+                                     f"{proc.communicate(timeout=10)[1]}")
+            ports[found.group(1)] = int(found.group(2))
+        yield ports
+    finally:
+        proc.terminate()
+        try:
+            status = proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+            raise
+        proc.stdout.close()
+        stderr = proc.stderr.read()
+        proc.stderr.close()
+    assert status == 0, stderr
+    assert "Traceback" not in stderr, stderr
 
 
 # ------------------------------------------------------------------ labs

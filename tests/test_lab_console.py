@@ -11,9 +11,7 @@ XDG_DATA_HOME, and every process started is stopped at teardown.
 from __future__ import annotations
 
 import os
-import re
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
@@ -284,33 +282,10 @@ def test_lab_start_shows_the_lab_then_resumes_the_saved_progress(data, spawned):
 # ------------------------------------------------------------------ served on telnet
 @pytest.fixture
 def served_lab(data):
-    """`iosfw serve --lab smtp-inspection --telnet 127.0.0.1:0`: its telnet port; the process
-    is stopped at teardown."""
-    env = dict(os.environ, XDG_DATA_HOME=str(data))
-    proc = subprocess.Popen([str(IOSFW), "serve", "--lab", LAB, "--telnet", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, env=env)
-    try:
-        line = proc.stdout.readline()
-        found = re.fullmatch(r"iosfw: telnet on 127\.0\.0\.1:(\d+)\n", line)
-        if not found:
-            proc.kill()
-            pytest.fail(f"iosfw serve --lab printed {line!r}; stderr: "
-                        f"{proc.communicate(timeout=10)[1]}")
-        yield int(found.group(1))
-    finally:
-        proc.terminate()
-        try:
-            status = proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-            raise
-        proc.stdout.close()
-        stderr = proc.stderr.read()
-        proc.stderr.close()
-    assert status == 0
-    assert "Traceback" not in stderr, stderr
+    """`iosfw serve --lab smtp-inspection --telnet 127.0.0.1:0`: its telnet port."""
+    with kit.served("--lab", LAB, "--telnet", "127.0.0.1:0",
+                    env={"XDG_DATA_HOME": str(data)}) as ports:
+        yield ports["telnet"]
 
 
 def test_netmiko_works_a_served_lab_to_a_pass(data, served_lab):

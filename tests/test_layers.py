@@ -13,7 +13,8 @@ those below:
     presentation  iosfw.syslog, iosfw.show.*, iosfw.timestamps (the prefix of log lines, as the
                   model's `service timestamps` asks for it: it reads the configuration, and
                   only the logger's users and the show commands use it)
-    device        iosfw.device, iosfw.commands.* (the command handlers and their loader),
+    device        iosfw.device, iosfw.filesystem (its flash:, nvram:, system: and null:),
+                  iosfw.commands.* (the command handlers and their loader),
                   iosfw.cli.startup (the NVRAM that holds the startup-config: the device's
                   storage, which booting and `write memory` use, though it sits in cli/)
     analysis      iosfw.lint (the mistakes of a loaded configuration)
@@ -46,7 +47,7 @@ LAYERS = (
     ("config", ("iosfw.config",)),
     ("engine", ("iosfw.engine",)),
     ("presentation", ("iosfw.syslog", "iosfw.show", "iosfw.timestamps")),
-    ("device", ("iosfw.device", "iosfw.commands", "iosfw.cli.startup")),
+    ("device", ("iosfw.device", "iosfw.filesystem", "iosfw.commands", "iosfw.cli.startup")),
     ("analysis", ("iosfw.lint",)),
     ("labs", ("iosfw.labs",)),
     ("app", ("iosfw.app",)),

@@ -72,6 +72,23 @@ class StartupStore:
         """At boot: the temporaries of saves that were killed before they finished."""
         remove_stale(self.target)
 
+    @property
+    def flash_directory(self) -> Path:
+        """Where the router's flash: keeps the files copied to it: a directory beside the
+        startup-config (`NAME.flash/`), so that a router's NVRAM and flash go together."""
+        return self.path.with_name(self.path.name + ".flash")
+
+    def prepare_flash(self) -> Path:
+        """The flash directory, made if need be: private (0700) whoever's directory holds it,
+        as its files may be configurations with passwords; the NVRAM's own directory as a save
+        makes it."""
+        self._prepare_directory(self.path.parent)
+        directory = self.flash_directory
+        directory.mkdir(mode=PRIVATE_DIRECTORY, exist_ok=True)
+        if directory.stat().st_mode & 0o777 != PRIVATE_DIRECTORY:
+            os.chmod(directory, PRIVATE_DIRECTORY)
+        return directory
+
     def _prepare_directory(self, directory: Path) -> None:
         """The directory exists; iosfw's own is private (0700), whatever made it so far."""
         directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)

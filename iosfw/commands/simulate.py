@@ -328,11 +328,11 @@ def sim_flood(session, src, dst, dport, count, rate) -> Reply:
     if ingress is None:
         return Reply(f"% (iosfw) no interface leads to {int_to_ip(int(src))}: "
                      "no route back to that source\n", error=True)
-    return _sliced(session.simulator.flood(int(src), int(dst), int(dport), int(count),
+    return sliced(session.simulator.flood(int(src), int(dst), int(dport), int(count),
                                            int(rate), ingress))
 
 
-def _sliced(work) -> Reply:
+def sliced(work) -> Reply:
     """The Reply of a generator that yields between slices and returns its Reply at the end:
     the first slice done now, the next one each time `more` is called."""
     def step() -> Reply:

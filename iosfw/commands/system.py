@@ -1,6 +1,6 @@
 """The system commands of global configuration: version, service, hostname, enable, username,
-the `ip` switches, DNS, banners, logging, the time zone, the Login Enhancements and `ip ssh`,
-and leaving configuration mode (grammar/global.lark).
+the `ip` switches, DNS, banners, logging, the time zone, the Login Enhancements, `ip ssh`,
+`file prompt`, and leaving configuration mode (grammar/global.lark).
 
 Each handler is `handler(cfg, *values)`: `cfg.no` for the `no`/`default` form, the values as
 the rule gives them (registry.py). It returns the running-config slot it changed.
@@ -147,6 +147,14 @@ _SWITCHES = {
 
 for _name, (_attr, _slot) in _SWITCHES.items():
     config_command(_name)(switch(_attr, _slot))
+
+
+@config_command("file_prompt")
+def file_prompt(cfg, level=None):
+    """`file prompt [alert|noisy|quiet]`; `no file prompt ...` puts back alert, the default
+    (what the file commands ask: iosfw/commands/files.py)."""
+    cfg.router.file_prompt = "alert" if cfg.no or level is None else str(level)
+    return "file"
 
 
 # ------------------------------------------------------------------ DNS

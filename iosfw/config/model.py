@@ -445,6 +445,7 @@ class Router:
     ip_dhcp_use_vrf_connected: bool = True
     ip_ips_deny_action: bool = False
     ftp_server_write_enable: bool = False
+    file_prompt: str = "alert"           # `file prompt`: alert (the default), noisy, quiet
     inspect: InspectGlobals = field(default_factory=InspectGlobals)
     inspect_rules: dict[str, InspectRule] = field(default_factory=dict)
     access_lists: dict[str, AccessList] = field(default_factory=dict)

@@ -75,3 +75,26 @@ def len_to_mask(length: int) -> int:
 PROTOCOL_NAMES = {"1": "icmp", "2": "igmp", "4": "nos", "6": "tcp", "17": "udp", "47": "gre",
                   "50": "esp", "51": "ahp", "88": "eigrp", "89": "ospf", "94": "ipinip",
                   "103": "pim", "108": "pcp"}
+
+
+# The burnt-in MAC addresses of the chassis' Ethernet ports: a 3600 hands each network-module
+# slot 16 addresses of one Cisco block (Ethernet0/0 at the base, Ethernet1/0 at the base plus
+# 0x10), so the address follows from the port's name alone.
+CHASSIS_MAC_BASE = 0x0007_50C3_4A00     # 0007.50c3.4a00, in a Cisco OUI (00:07:50)
+
+
+def interface_mac(name: str) -> Optional[int]:
+    """The MAC address of an Ethernet port (`Ethernet2/1` -> 0007.50c3.4a21), its
+    subinterfaces sharing it; None for an interface without one (serial, logical)."""
+    port = name.split(".")[0]
+    if not is_physical(port) or "Ethernet" not in port:
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", port)]
+    slot = numbers[0] if len(numbers) > 1 else 0
+    return CHASSIS_MAC_BASE + (slot << 4) + numbers[-1]
+
+
+def mac_text(mac: int) -> str:
+    """A MAC address as IOS prints it: three dotted groups of four hex digits."""
+    digits = f"{mac:012x}"
+    return f"{digits[:4]}.{digits[4:8]}.{digits[8:]}"

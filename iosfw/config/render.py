@@ -407,6 +407,10 @@ def _write(w: _Writer, r: m.Router) -> None:
     w.slot("ip", more + _ip_ssh(r))
     w.slot("login", _login(r))
     w.bang(2)
+    file_prompt = [] if r.file_prompt == "alert" else [f"file prompt {r.file_prompt}"]
+    w.slot("file", file_prompt)
+    if file_prompt:
+        w.bang()
     w.slot("inspect", _inspect_globals(r))
     w.bang()
     w.slot("ips", ["ip ips deny-action ips-interface" if r.ip_ips_deny_action

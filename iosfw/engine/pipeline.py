@@ -10,6 +10,7 @@ directions of a translated flow find the same session.
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
@@ -18,6 +19,7 @@ from .acl import CompiledAcl
 from .acllog import AclLog
 from .alarm import Alarm
 from .cbac import APPLICATION_INSPECTED, Closed, Session, SessionTable, inspector_for
+from .counters import ArpEntry, InterfaceCounters
 from .dos import DosGuard
 from .events import SessionEnded, SmtpInspected
 from .interner import Interner
@@ -62,7 +64,9 @@ class Outcome:
 class _Flow:
     """What the path decided for the packets of one established flow arriving on one
     interface, kept so that its next packets skip the lookups (the cache is emptied when the
-    configuration changes; a record whose session or translation is gone is not used)."""
+    configuration changes; a record whose session or translation is gone is not used). It
+    counts the packets that took the fast path, for both interfaces at once (they arrive and
+    leave with the same length); the counts join the interfaces' when the record goes."""
     session: Session
     from_initiator: bool
     translation: Any              # the flow's NAT extended entry, or None
@@ -70,6 +74,9 @@ class _Flow:
     to_outside: Optional[tuple]   # (address, port) the source becomes, or None
     egress: str
     steps: tuple                  # the steps the full path recorded
+    packets: int = 0              # fast-path packets, their bytes and the last one's time
+    bytes: int = 0
+    last: float = 0.0
 
 
 LOCAL_MAC_PREFIX = 0x0200 << 32   # simulated stations' MACs: 0200.xxxx.xxxx (station_mac)
@@ -77,6 +84,22 @@ def _addressing(r: m.Router) -> tuple:
     """What of the interfaces the routing table and static NAT are built from."""
     return tuple((i.name, i.address, tuple(i.secondaries), i.shutdown)
                  for i in r.interfaces.values())
+
+
+def _links(r: m.Router) -> dict[str, tuple]:
+    """The (network, mask) pairs of each Ethernet that is up: the networks whose stations
+    the router reaches by ARP."""
+    return {i.name: tuple((ip & mask, mask) for ip, mask in
+                          ([i.address] if i.address else []) + i.secondaries)
+            for i in r.interfaces.values() if "Ethernet" in i.name and not i.shutdown}
+
+
+def _flow_counts(flow: _Flow, ingress: bool) -> InterfaceCounters:
+    """What `flow`'s fast path counted, for the interface it arrives on (`ingress`) or the
+    one it leaves by."""
+    if ingress:
+        return InterfaceCounters(flow.packets, flow.bytes, 0, 0, flow.last, None)
+    return InterfaceCounters(0, 0, flow.packets, flow.bytes, None, flow.last)
 
 
 FAST_PROTOCOLS = (6, 17)          # TCP and UDP flows take the fast path
@@ -112,6 +135,9 @@ class Engine:
         self._process, self._fast_switched = self.stats.process, self.stats.fast
         self.acls: dict[str, CompiledAcl] = {}
         self._addressing: tuple = ()
+        self._counters: defaultdict[str, InterfaceCounters] = defaultdict(InterfaceCounters)
+        self._arp: dict[int, ArpEntry] = {}
+        self._flows: dict[tuple, _Flow] = {}
         self.refresh()
 
     def refresh(self, slot: Optional[str] = None) -> None:
@@ -129,8 +155,12 @@ class Engine:
             self.nat.refresh(r)
         if interface or slot in ("route", "ip"):
             self.routes: list[RouteEntry] = table(r)
+        if interface:
+            self._relink(r)
         self._route_cache: dict[int, Optional[RouteEntry]] = {}
-        self._flows: dict[tuple, _Flow] = {}
+        for key, flow in self._flows.items():
+            self._retire(key, flow)
+        self._flows = {}
         self.sessions.configured(r.inspect)
         self.alarm.set(0.0)         # timers may have changed: look at them on the next packet
 
@@ -159,6 +189,50 @@ class Engine:
         itself, matched as its SYN); None when there is no such list."""
         acl = self.acls.get(name)
         return acl.check(packet)[0] if acl is not None else None
+
+    # ------------------------------------------------------------------ interfaces
+    def interface_counters(self, name: str) -> InterfaceCounters:
+        """What crossed interface `name` since boot (zeros when nothing did)."""
+        found = self._counters.get(name)
+        counters = found.copy() if found is not None else InterfaceCounters()
+        for (ingress, _), flow in self._flows.items():
+            if flow.packets:
+                if ingress == name:
+                    counters.add(_flow_counts(flow, True))
+                if flow.egress == name:
+                    counters.add(_flow_counts(flow, False))
+        return counters
+
+    def arp_entries(self) -> list[ArpEntry]:
+        """The stations the router has exchanged frames with, by address."""
+        return [self._arp[address] for address in sorted(self._arp)]
+
+    def _retire(self, key: tuple, flow: _Flow) -> None:
+        """The record of flow `key` goes: its counts join its interfaces'."""
+        if flow.packets:
+            self._counters[key[0]].add(_flow_counts(flow, True))
+            self._counters[flow.egress].add(_flow_counts(flow, False))
+
+    def _relink(self, r: m.Router) -> None:
+        """After an addressing change: the networks reached by ARP, and the entries still on
+        them (IOS drops an interface's entries when its address goes)."""
+        self._links = _links(r)
+        self._own = {ip for i in r.interfaces.values()
+                     for ip, _ in ([i.address] if i.address else []) + i.secondaries}
+        self._arp = {a: e for a, e in self._arp.items() if self._on_link(a, e.interface)}
+
+    def _on_link(self, address: int, interface: str) -> bool:
+        """Whether `address` is a station of `interface`'s networks (not the router)."""
+        for net, mask in self._links.get(interface, ()):
+            if address & mask == net:
+                return address not in self._own
+        return False
+
+    def _learn(self, address: int, interface: str, now: float) -> None:
+        """A station the router exchanged a frame with on `interface`, not yet in the table
+        (the caller looked): an entry when it is on one of the interface's networks."""
+        if self._on_link(address, interface):
+            self._arp[address] = ArpEntry(address, station_mac(address), interface, now)
 
     # ------------------------------------------------------------------ timers
     def tick(self, now: float) -> list:
@@ -226,6 +300,11 @@ class Engine:
         hop = route.next_hop if route is not None and route.next_hop is not None else src
         return station_mac(hop)
 
+    def inbound_acl(self, outcome: Outcome, name: str, packet: Packet, now: float) -> bool:
+        """The inbound access-list phase alone, counted and logged as on the transit path: all
+        of the path that a packet addressed to the router itself meets (engine/local.py)."""
+        return self._acl(outcome, "inbound-acl", name, packet, now)
+
     def _acl(self, outcome: Outcome, phase: str, name: str, packet: Packet, now: float) -> bool:
         acl = self.acls.get(name)
         if acl is None:
@@ -264,7 +343,7 @@ class Engine:
                     if not (packet.payload and flow.session.protocol in APPLICATION_INSPECTED):
                         return self._fast(flow, outcome, packet, now)
                 else:
-                    del self._flows[key]
+                    self._retire(key, self._flows.pop(key))
             self._slow(outcome, packet, ingress, now)
             if outcome.forwarded and outcome.steps and outcome.steps[-1].verdict == "matched":
                 self._remember(key, outcome)
@@ -275,6 +354,9 @@ class Engine:
     def _fast(self, flow: _Flow, outcome: Outcome, packet: Packet, now: float) -> Outcome:
         """An established flow's packet: the same effects as the full path, without its
         lookups (NAT and session accounting, timers, the thresholds while aggressive)."""
+        flow.packets += 1
+        flow.bytes += packet.length
+        flow.last = now
         entry = flow.translation
         if entry is not None:
             self.nat.hits += 1
@@ -315,7 +397,7 @@ class Engine:
         flows = self._flows
         if len(flows) >= FLOW_CACHE:
             for old in list(itertools.islice(flows, FLOW_CACHE // 4)):
-                del flows[old]
+                self._retire(old, flows.pop(old))
         self._flows[key] = _Flow(outcome.session, outcome.from_initiator, translation,
                                  to_inside, to_outside, outcome.egress, tuple(outcome.steps))
 
@@ -325,6 +407,12 @@ class Engine:
         if inside_in is None:
             outcome.step("ingress", "no-interface")
             return
+        counters = self._counters[ingress]
+        counters.packets_in += 1
+        counters.bytes_in += packet.length
+        counters.last_input = now
+        if packet.src not in self._arp:
+            self._learn(packet.src, ingress, now)
         from_outside = inside_in.nat == "outside"
         if from_outside:
             local, translation = self.nat.inside_view(packet)
@@ -376,7 +464,13 @@ class Engine:
             if not self._inspect(outcome, local, inside_in, out_intf, now):
                 return
         outcome.forwarded, outcome.egress, outcome.out_packet = True, egress, leaving
-        return
+        counters = self._counters[egress]
+        counters.packets_out += 1
+        counters.bytes_out += leaving.length
+        counters.last_output = now
+        hop = leaving.dst if route.next_hop is None else route.next_hop
+        if hop not in self._arp:
+            self._learn(hop, egress, now)
 
     def _application(self, outcome: Outcome, session: Session, from_initiator: bool,
                      local: Packet, leaving: Packet) -> Optional[Packet]:

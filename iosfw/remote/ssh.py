@@ -8,6 +8,11 @@ authentication must end within `ip ssh time-out` and within the line's login tim
 silent connection holds its vty no longer than a silent telnet login does. Failures count
 in the Login Enhancements' watch, and the login delay holds back the answer to a failed
 attempt.
+
+After it, what a 12.3 router offers and no more: a shell or one command (whose exit status
+says whether the router refused it, as `iosfw -c`'s does); a subsystem request (`sftp`)
+drops the connection, as IOS, which has no SFTP server, does; an scp client's far end
+(`scp -t`/`scp -f`) is answered as by a router without `ip scp server enable`.
 """
 from __future__ import annotations
 
@@ -25,6 +30,22 @@ from .vty import Vty, guarded, login_timeout, user_login
 
 SERVER_VERSION = "Cisco-1.25"   # the software part of the banner IOS sends: SSH-x-Cisco-1.25
 WATCH_STEP = 1.0                # seconds between looks at the device's clock while waiting
+EXIT_REFUSED = 1                # an exec request's status when the router refused the command
+SCP_DISABLED = b"\x01Administratively disabled.\n"   # scp's error record: its client prints it
+
+
+def scp_far_end(command: str) -> bool:
+    """Whether an exec request is the far end an scp client starts (`scp -t PATH` to put a
+    file, `scp -f PATH` to get one, among other flags), rather than a router command."""
+    words = command.split()
+    if not words or words[0] != "scp":
+        return False
+    for word in words[1:]:
+        if word == "--" or not word.startswith("-"):
+            break
+        if "t" in word or "f" in word:
+            return True
+    return False
 
 
 def host_key_path() -> Path:
@@ -199,7 +220,16 @@ class VtySSHSession(asyncssh.SSHServerSession):
 
     def close(self) -> None:
         if self.chan is not None:
-            self.chan.exit(0)
+            self.chan.exit(self._exit_status())
+
+    def _exit_status(self) -> int:
+        """A shell ends with 0; one command with EXIT_REFUSED when the router refused it (or
+        never ran it), so that `ssh router "show bogus" || ...` sees the failure."""
+        if self.command is None:
+            return 0
+        conversation = self.vty.conversation if self.vty is not None else None
+        reply = conversation.reply if conversation is not None else None
+        return EXIT_REFUSED if reply is None or reply.error else 0
 
     # asyncssh.SSHServerSession
     def connection_made(self, chan) -> None:
@@ -215,9 +245,20 @@ class VtySSHSession(asyncssh.SSHServerSession):
         self.command = command
         return True
 
+    def subsystem_requested(self, subsystem: str) -> bool:
+        """IOS has no SFTP (or any other subsystem): the router drops the connection without a
+        word, and the client says `Connection closed` (asyncssh would refuse the request and
+        leave the connection up)."""
+        self.owner.conn.abort()
+        return False
+
     def session_started(self) -> None:
         owner = self.owner
         server = owner.server
+        if self.command is not None and scp_far_end(self.command):
+            self.chan.write(SCP_DISABLED)   # no SCP server (`ip scp server enable`) here
+            self.chan.exit(EXIT_REFUSED)
+            return
         self.vty = Vty(server.pool, owner.number, self, owner.peer, "ssh", server.schedule,
                        local=owner.local, peer_port=owner.peer_address[1])
         self.vty.user = owner.user if owner.line.login else ""

@@ -1,10 +1,11 @@
-"""`show ip route`: connected and static routes, grouped under their classful networks."""
+"""`show ip route`: connected and static routes, grouped under their classful networks; and
+`show ip route A.B.C.D [MASK]`, one route's detail block (docs/formats.md)."""
 from __future__ import annotations
 
 from itertools import groupby
 
 from ..config import model as m
-from ..config.names import int_to_ip
+from ..config.names import int_to_ip, len_to_mask, mask_is_contiguous, prefix_len
 from ..engine.routing import RouteEntry, table
 
 CODES = """Codes: C - connected, S - static, R - RIP, M - mobile, B - BGP
@@ -51,7 +52,8 @@ def text(r: m.Router) -> str:
         mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
         return (e.prefix & mask, length, False)
 
-    for (net, length, supernet), group in groupby(sorted(networks, key=lambda e: (major(e), e.prefix, e.length)), key=major):
+    ordered = sorted(networks, key=lambda e: (major(e), e.prefix, e.length))
+    for (net, length, supernet), group in groupby(ordered, key=major):
         group = list(group)
         if supernet or (len(group) == 1 and group[0].length == length):
             for e in group:
@@ -80,3 +82,84 @@ def facts(r: m.Router) -> list[dict]:
              "distance": e.distance, "metric": 0,
              "next_hop": int_to_ip(e.next_hop) if e.next_hop is not None else None,
              "interface": e.interface or None} for e in table(r)]
+
+
+# ------------------------------------------------------------------ show ip route A.B.C.D [M]
+NETWORK_NOT_IN_TABLE = "% Network not in table"
+SUBNET_NOT_IN_TABLE = "% Subnet not in table"
+PROTOCOLS = {"C": "connected", "S": "static"}
+
+
+def entry_for(routes: list[RouteEntry], address: int, mask: int | None) -> list[RouteEntry]:
+    """The paths of the route `show ip route ADDRESS [MASK]` shows: with a mask, that exact
+    prefix; without one, the longest prefix holding the address, the default route only for
+    0.0.0.0 itself (IOS never answers an address with the default route)."""
+    if mask is not None:
+        if not mask_is_contiguous(mask):
+            return []
+        key = (address & mask, prefix_len(mask))
+        return [e for e in routes if (e.prefix, e.length) == key]
+    held = [e for e in routes if address & len_to_mask(e.length) == e.prefix
+            and (not e.is_default or address == 0)]
+    if not held:
+        return []
+    best = max(held, key=lambda e: e.length)
+    return [e for e in held if (e.prefix, e.length) == (best.prefix, best.length)]
+
+
+def missing(routes: list[RouteEntry], address: int) -> str:
+    """`% Subnet not in table` when the address's classful network has subnets in the table,
+    `% Network not in table` when it has none."""
+    length = classful_length(address)
+    major = address & len_to_mask(length)
+    known = any(e.length >= length and e.prefix & len_to_mask(length) == major for e in routes)
+    return SUBNET_NOT_IN_TABLE if known else NETWORK_NOT_IN_TABLE
+
+
+def _entry_head(e: RouteEntry) -> str:
+    if e.length < classful_length(e.prefix):
+        return (f"Routing entry for {int_to_ip(e.prefix)} {int_to_ip(len_to_mask(e.length))}, "
+                "supernet")
+    return f"Routing entry for {int_to_ip(e.prefix)}/{e.length}"
+
+
+def _known_via(paths: list[RouteEntry]) -> str:
+    first = paths[0]
+    if first.code == "C":
+        return '  Known via "connected", distance 0, metric 0 (connected, via interface)'
+    text = f'  Known via "static", distance {first.distance}, metric 0'
+    if all(e.next_hop is None for e in paths):
+        text += " (connected)"
+    return text + (", candidate default path" if first.is_default else "")
+
+
+def _path(e: RouteEntry) -> str:
+    if e.next_hop is None:
+        return f"directly connected, via {e.interface}"
+    return int_to_ip(e.next_hop) + (f", via {e.interface}" if e.interface else "")
+
+
+def entry_text(r: m.Router, address: int, mask: int | None) -> str:
+    routes = table(r)
+    paths = entry_for(routes, address, mask)
+    if not paths:
+        return missing(routes, address) + "\n"
+    out = [_entry_head(paths[0]), _known_via(paths), "  Routing Descriptor Blocks:"]
+    for n, e in enumerate(paths):
+        out.append(("  * " if n == 0 else "    ") + _path(e))
+        out.append("      Route metric is 0, traffic share count is 1")
+    return "\n".join(out) + "\n"
+
+
+def entry_facts(r: m.Router, address: int, mask: int | None) -> dict:
+    routes = table(r)
+    paths = entry_for(routes, address, mask)
+    if not paths:
+        return {"found": False, "message": missing(routes, address)}
+    first = paths[0]
+    return {"found": True, "network": int_to_ip(first.prefix), "prefix_length": first.length,
+            "protocol": PROTOCOLS[first.code], "distance": first.distance, "metric": 0,
+            "candidate_default": first.is_default,
+            "paths": [{"next_hop": int_to_ip(e.next_hop) if e.next_hop is not None else None,
+                       "interface": e.interface or None, "active": n == 0}
+                      for n, e in enumerate(paths)]}
