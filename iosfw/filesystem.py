@@ -250,7 +250,7 @@ class System:
 
 
 class Null:
-    """Takes whatever is copied to it and keeps none of it."""
+    """Takes whatever is copied to it and keeps none of it; read, it is empty."""
     prefix = "null"
     kind = "opaque"
     total = None
@@ -266,7 +266,8 @@ class Null:
         return False
 
     def read(self, name: str) -> bytes:
-        raise FileError("Permission denied")
+        """Nothing: `copy null: flash:X` empties X (napalm's discard_config relies on it)."""
+        return b""
 
     def md5(self, name: str) -> str:
         raise FileError("Permission denied")

@@ -362,3 +362,13 @@ def test_netmiko_finds_flash_and_reads_a_file_as_its_file_transfer_does(tmp_path
     assert "backup.cfg" in listing and size == len(data)
     assert md5 == hashlib.md5(data).hexdigest()
     assert space == FLASH_BYTES - IMAGE_BYTES - len(data) - 2 * FILE_HEADER
+
+
+def test_copy_from_null_empties_a_file():
+    """napalm's discard_config empties its candidate with `copy null: flash:NAME`."""
+    s = kit.session()
+    kit.configure(s, "file prompt quiet")          # as napalm configures it first
+    kit.ok(s, "copy running-config flash:cand.txt")
+    assert len(kit.ok(s, "more flash:cand.txt")) > 100
+    kit.ok(s, "copy null: flash:cand.txt")
+    assert kit.ok(s, "more flash:cand.txt") == ""

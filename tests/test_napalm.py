@@ -1,22 +1,26 @@
 """napalm's `ios` driver against `iosfw serve` over SSH, as an automation engineer uses it:
-every getter the issue names returns the router's facts (not `{}`, not an exception).
-
-The configuration operations (load_merge_candidate, compare_config, commit_config) need a
-flash file system and SCP on the router: they are tested where those land."""
+every getter the issue names returns the router's facts (not `{}`, not an exception), and the
+configuration operations work as far as 12.3(4)T allows: a merge (the candidate put on flash:
+by SCP, `show archive config incremental-diffs` for its diff, `copy FILE running-config`, the
+save) and its discard; a replace candidate's diff, but not its commit nor a rollback, which
+need `configure replace` (12.3(7)T) and do nothing here, as on a real 12.3(4)T router
+(docs/automation.md)."""
 from __future__ import annotations
+
+import contextlib
 
 import kit
 import pytest
 
 
-@pytest.fixture(scope="module")
-def router(tmp_path_factory):
-    """An open napalm connection to a freshly served built-in router (in privileged EXEC via
-    its enable secret); closed and the server stopped at the end."""
+@contextlib.contextmanager
+def connected(data, *options: str):
+    """An open napalm connection to `iosfw serve OPTIONS` (its data under `data`), in
+    privileged EXEC; closed and the server stopped at the end."""
     import napalm
 
-    data = tmp_path_factory.mktemp("napalm")
-    with kit.served("--ssh", "127.0.0.1:0", env={"XDG_DATA_HOME": str(data)}) as ports:
+    with kit.served("--ssh", "127.0.0.1:0", *options,
+                    env={"XDG_DATA_HOME": str(data)}) as ports:
         driver = napalm.get_network_driver("ios")
         device = driver(hostname="127.0.0.1", username="admin", password=kit.SEED_PASSWORD,
                         optional_args={"port": ports["ssh"], "secret": kit.SEED_PASSWORD,
@@ -27,6 +31,26 @@ def router(tmp_path_factory):
             yield device
         finally:
             device.close()
+
+
+@pytest.fixture(scope="module")
+def router(tmp_path_factory):
+    """A freshly served built-in router, logged in with its line password, enabled with its
+    enable secret."""
+    with connected(tmp_path_factory.mktemp("napalm")) as device:
+        yield device
+
+
+@pytest.fixture(scope="module")
+def scp_router(tmp_path_factory):
+    """The built-in router with its SCP server on, which copies only for a privilege-15 user
+    of `login local` (docs/remote.md): `admin` is one, with the seed's password."""
+    data = tmp_path_factory.mktemp("napalm-config")
+    config = data / "scp.cfg"
+    config.write_text(kit.seed_with(f"username admin privilege 15 secret {kit.SEED_PASSWORD}",
+                                    "ip scp server enable", "line vty 0 4", " login local"))
+    with connected(data, "--config", str(config)) as device:
+        yield device
 
 
 def test_get_facts(router):
@@ -94,4 +118,74 @@ def test_ping_with_options(router):
     assert result["success"]["packet_loss"] == 0
     assert result["success"]["probes_sent"] == 3
     assert [r["ip_address"] for r in result["success"]["results"]] == ["10.10.10.2"] * 3
-    assert 0 < result["success"]["rtt_min"] <= result["success"]["rtt_avg"] <= result["success"]["rtt_max"]
+    success = result["success"]
+    assert 0 < success["rtt_min"] <= success["rtt_avg"] <= success["rtt_max"]
+
+
+# ------------------------------------------------------------------ configuration operations
+MERGE = "interface Ethernet2/1\n description merged by napalm\n"
+
+
+def test_merge_is_compared_committed_and_saved(scp_router):
+    scp_router.load_merge_candidate(config=MERGE)
+    assert scp_router.compare_config() == (
+        "+interface Ethernet2/1\n+ description merged by napalm")
+    scp_router.commit_config()
+    config = scp_router.get_config()
+    assert " description merged by napalm\n" in config["running"]
+    assert " description merged by napalm\n" in config["startup"]     # napalm saved it
+    assert scp_router.compare_config() == ""          # nothing left to merge
+    # commit copied the running-config first: napalm's rollback file
+    listing = scp_router.cli(["dir flash:"])["dir flash:"]
+    assert "rollback_config.txt" in listing and "merge_config.txt" in listing
+
+
+def test_a_discarded_merge_leaves_the_running_config_as_it_was(scp_router):
+    before = scp_router.get_config()["running"]
+    scp_router.load_merge_candidate(config="interface Ethernet2/1\n description second\n")
+    assert scp_router.compare_config() == "+interface Ethernet2/1\n+ description second"
+    scp_router.discard_config()
+    assert scp_router.get_config()["running"] == before
+    assert scp_router.compare_config() == ""       # `copy null:` emptied the candidate
+
+
+def test_a_merge_the_router_refuses_raises_and_stays_half_applied(scp_router):
+    """napalm answers a refused line with its automatic rollback, a `configure replace` this
+    release refuses: what the merge configured before the refused line stays."""
+    from napalm.base.exceptions import MergeConfigException
+
+    scp_router.load_merge_candidate(
+        config="interface Ethernet2/1\n description half applied\n bogus command\n")
+    with pytest.raises(MergeConfigException, match="Invalid input detected"):
+        scp_router.commit_config()
+    assert " description half applied\n" in scp_router.get_config()["running"]
+
+
+def test_a_revert_timer_needs_the_archive_of_a_later_release(scp_router):
+    from napalm.base.exceptions import MergeConfigException
+
+    before = scp_router.get_config()["running"]
+    scp_router.load_merge_candidate(config="ip route 192.168.9.0 255.255.255.0 10.10.10.254\n")
+    with pytest.raises(MergeConfigException, match="requires 'archive' feature"):
+        scp_router.commit_config(revert_in=60)
+    assert scp_router.get_config()["running"] == before
+
+
+def test_replace_is_compared_but_its_commit_and_rollback_change_nothing(scp_router):
+    """`configure replace` is refused (12.3(7)T has it), and napalm does not notice: its check
+    of the answer looks for `error` or `failed`, not `% Invalid input`. So the commit and the
+    rollback return as if they had worked, and the running-config is as it was."""
+    before = scp_router.get_config()["running"]
+    candidate = before.replace("ip route 0.0.0.0 0.0.0.0 172.22.1.1\n",
+                               "ip route 0.0.0.0 0.0.0.0 172.22.1.254\n")
+    assert candidate != before
+    scp_router.load_replace_candidate(config=candidate)
+    assert scp_router.compare_config() == ("+ip route 0.0.0.0 0.0.0.0 172.22.1.254\n"
+                                           "-ip route 0.0.0.0 0.0.0.0 172.22.1.1")
+    scp_router.commit_config()
+    assert scp_router.get_config()["running"] == before
+    scp_router.rollback()
+    assert scp_router.get_config()["running"] == before
+    refusal = scp_router.cli(["configure replace flash:/candidate_config.txt force"])
+    assert "% Invalid input detected at '^' marker." in refusal[
+        "configure replace flash:/candidate_config.txt force"]

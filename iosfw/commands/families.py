@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import (  # noqa: F401 - imported for what they register
     acl,
+    archive,
     blocks,
     debug,
     exec,

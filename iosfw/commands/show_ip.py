@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Optional
 
 from ..config import model as m
-from ..show import arp, hosts, ip_interface
 from .configure import ConfigError
 from .registry import exec_command
 from .reply import Reply
@@ -29,11 +28,15 @@ def existing(r: m.Router, iface: Interface) -> str:
 def show_ip_interface(session, iface: Optional[Interface]) -> Reply:
     r = session.router
     names = None if iface is None else [existing(r, iface)]
+    from ..show import ip_interface
+
     return out(session, ip_interface.text(r, names), lambda: ip_interface.facts(r, names))
 
 
 @exec_command("show_arp")
 def show_arp(session) -> Reply:
+    from ..show import arp
+
     found = arp.rows(session.router, session.device.arp_entries(), session.clock.uptime())
     return out(session, arp.text(found), lambda: arp.facts(found))
 
@@ -41,4 +44,6 @@ def show_arp(session) -> Reply:
 @exec_command("show_hosts")
 def show_hosts(session) -> Reply:
     r = session.router
+    from ..show import hosts
+
     return out(session, hosts.text(r), lambda: hosts.facts(r))

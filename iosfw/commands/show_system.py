@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..show import inventory, memory, processes, running_config
 from .registry import exec_command
 from .reply import Reply
 from .show import out
@@ -24,18 +23,24 @@ def show_privilege(session) -> Reply:
 
 @exec_command("show_processes_cpu")
 def show_processes_cpu(session) -> Reply:
+    from ..show import processes
+
     found = processes.rows(session.clock.uptime())
     return out(session, processes.text(found), lambda: processes.facts(found))
 
 
 @exec_command("show_memory_statistics")
 def show_memory_statistics(session) -> Reply:
+    from ..show import memory
+
     found = memory.pools()
     return out(session, memory.text(found), lambda: memory.facts(found))
 
 
 @exec_command("show_inventory")
 def show_inventory(session) -> Reply:
+    from ..show import inventory
+
     found = inventory.entities()
     return out(session, inventory.text(found), lambda: inventory.facts(found))
 
@@ -43,6 +48,8 @@ def show_inventory(session) -> Reply:
 @exec_command("show_running_config_full")
 def show_running_config_full(session) -> Reply:
     r = session.router
+    from ..show import running_config
+
     return out(session, running_config.render_full(r),
                lambda: {"text": "\n".join(running_config.full_lines(r)) + "\n"})
 

@@ -142,6 +142,7 @@ _SWITCHES = {
     "ip_http_secure_server": ("ip_http_secure_server", "ip-http"),
     "ip_dhcp_use_vrf_connected": ("ip_dhcp_use_vrf_connected", "ip"),
     "ip_ips_deny_action": ("ip_ips_deny_action", "ips"),
+    "ip_scp_server_enable": ("ip_scp_server", "ip"),
 }
 
 

@@ -470,6 +470,7 @@ class Router:
     clock_timezone: Optional[tuple[str, int, int]] = None
     login: LoginSettings = field(default_factory=LoginSettings)
     ssh: SshSettings = field(default_factory=SshSettings)
+    ip_scp_server: bool = False               # `ip scp server enable` (iosfw/remote/scp.py)
     preserved: list[Preserved] = field(default_factory=list)
     inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp
 

@@ -301,6 +301,8 @@ def _ip_ssh(r: m.Router) -> list[str]:
         out.append(f"ip ssh time-out {r.ssh.timeout}")
     if r.ssh.retries != d.retries:
         out.append(f"ip ssh authentication-retries {r.ssh.retries}")
+    if r.ip_scp_server:
+        out.append("ip scp server enable")      # after the `ip ssh` lines, as IOS writes it
     return out
 
 

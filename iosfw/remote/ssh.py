@@ -12,7 +12,8 @@ attempt.
 After it, what a 12.3 router offers and no more: a shell or one command (whose exit status
 says whether the router refused it, as `iosfw -c`'s does); a subsystem request (`sftp`)
 drops the connection, as IOS, which has no SFTP server, does; an scp client's far end
-(`scp -t`/`scp -f`) is answered as by a router without `ip scp server enable`.
+(`scp -t`/`scp -f`) is the router's SCP server (iosfw/remote/scp.py: the protocol; here only
+its channel), which refuses as IOS does without `ip scp server enable` or privilege 15.
 """
 from __future__ import annotations
 
@@ -25,27 +26,22 @@ from typing import Optional
 import asyncssh
 
 from ..config.secrets import password_matches
+from . import scp
+from .scp import scp_far_end
 from .telnet import linger_zero
-from .vty import Vty, guarded, login_timeout, user_login
+from .vty import DEFAULT_EXEC_TIMEOUT, Vty, guarded, login_timeout, user_login
 
 SERVER_VERSION = "Cisco-1.25"   # the software part of the banner IOS sends: SSH-x-Cisco-1.25
 WATCH_STEP = 1.0                # seconds between looks at the device's clock while waiting
 EXIT_REFUSED = 1                # an exec request's status when the router refused the command
-SCP_DISABLED = b"\x01Administratively disabled.\n"   # scp's error record: its client prints it
 
 
-def scp_far_end(command: str) -> bool:
-    """Whether an exec request is the far end an scp client starts (`scp -t PATH` to put a
-    file, `scp -f PATH` to get one, among other flags), rather than a router command."""
-    words = command.split()
-    if not words or words[0] != "scp":
-        return False
-    for word in words[1:]:
-        if word == "--" or not word.startswith("-"):
-            break
-        if "t" in word or "f" in word:
-            return True
-    return False
+def idle_limit(line) -> Optional[float]:
+    """Seconds an SCP exchange may wait for its client: the line's exec-timeout, as for an
+    idle EXEC (None: `exec-timeout 0 0`, never)."""
+    limit = line.exec_timeout
+    seconds = DEFAULT_EXEC_TIMEOUT if limit is None else limit[0] * 60 + limit[1]
+    return seconds or None
 
 
 def host_key_path() -> Path:
@@ -212,6 +208,8 @@ class VtySSHSession(asyncssh.SSHServerSession):
         self.chan = None
         self.command: Optional[str] = None
         self.vty: Optional[Vty] = None
+        self.scp: Optional[scp.Transfer] = None     # an exec of `scp -t`/`scp -f`: SCP
+        self._scp_task: Optional[asyncio.Task] = None
 
     # Link, for the vty
     def send(self, data: bytes) -> None:
@@ -256,8 +254,7 @@ class VtySSHSession(asyncssh.SSHServerSession):
         owner = self.owner
         server = owner.server
         if self.command is not None and scp_far_end(self.command):
-            self.chan.write(SCP_DISABLED)   # no SCP server (`ip scp server enable`) here
-            self.chan.exit(EXIT_REFUSED)
+            self._start_scp()
             return
         self.vty = Vty(server.pool, owner.number, self, owner.peer, "ssh", server.schedule,
                        local=owner.local, peer_port=owner.peer_address[1])
@@ -267,8 +264,36 @@ class VtySSHSession(asyncssh.SSHServerSession):
         else:
             self._guarded(lambda: self.vty.start_authenticated(self.vty.user, owner.privileged))
 
+    def _start_scp(self) -> None:
+        """The SCP server on this channel, or its refusal (SCP off, a login below 15)."""
+        owner = self.owner
+        refused = scp.refusal(owner.device.router, owner.privileged)
+        if refused is not None:
+            self.chan.write(refused)
+            self.chan.exit(EXIT_REFUSED)
+            return
+        self.scp = scp.Transfer(owner.device, scp.parse_request(self.command), self.chan.write,
+                                idle_limit(owner.line))
+        self._scp_task = asyncio.ensure_future(self.scp.run())
+        self._scp_task.add_done_callback(self._scp_done)
+
+    def _scp_done(self, task: asyncio.Task) -> None:
+        """The exchange is over: its status is the channel's (a fault in it is reported, and
+        ends this channel only)."""
+        if task.cancelled():
+            return
+        fault = task.exception()
+        if fault is not None:
+            self.owner.server.report(f"ssh vty{self.owner.number} scp: "
+                                     f"{type(fault).__name__}: {fault}")
+        status = EXIT_REFUSED if fault is not None else task.result()
+        if self.chan is not None:
+            self.chan.exit(status)
+
     def data_received(self, data: bytes, datatype) -> None:
-        if self.vty is not None:
+        if self.scp is not None:
+            self.scp.feed(data)
+        elif self.vty is not None:
             self._guarded(lambda: self.vty.data_received(data))
 
     def _guarded(self, call) -> None:
@@ -276,6 +301,9 @@ class VtySSHSession(asyncssh.SSHServerSession):
         guarded(self.owner.server.report, f"ssh vty{self.owner.number}", call, self.vty.close)
 
     def eof_received(self) -> bool:
+        if self.scp is not None:
+            self.scp.feed_eof()
+            return True             # half open: the exit status is still to come
         if self.vty is not None:
             self.vty.close()
         return False
@@ -296,6 +324,8 @@ class VtySSHSession(asyncssh.SSHServerSession):
             self.vty.resume()
 
     def connection_lost(self, exc) -> None:
+        if self._scp_task is not None:
+            self._scp_task.cancel()     # a file not received whole is not written
         if self.vty is not None:
             self.vty.lost()
         conn = self.owner.conn
