@@ -35,6 +35,7 @@ class Device:
         self.busy = None                    # the session whose stepped command holds it
         self.vtys = None                    # its vty lines once a server serves it (VtyPool)
         self.lab = None                     # the training lab it is in (iosfw/labs/console.py)
+        self.config_log = None              # the Config Logger's entries (commands/archive_log.py)
         self._engine: Optional[Engine] = None
         self._files: Optional[FileSystems] = None
 

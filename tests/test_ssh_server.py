@@ -115,6 +115,24 @@ def test_exec_exit_status_says_whether_the_router_refused_the_command(serve):
     assert all_lines_free(server)
 
 
+def test_an_exec_request_runs_at_the_level_the_login_gave(serve):
+    """A `privilege 15` user's `ssh router "show running-config"` runs in privileged EXEC, as
+    its shell would; a level-1 user's is refused as user EXEC refuses it."""
+    server = serve("username viewer password 0 look")
+    out, status = run(server, "show running-config")
+    assert status == 0 and b"hostname 3640-123" in out
+    c = paramiko.SSHClient()
+    c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    c.connect("127.0.0.1", port=ssh_port(server), username="viewer", password="look",
+              look_for_keys=False, allow_agent=False, timeout=10)
+    try:
+        _, stdout, _ = c.exec_command("show running-config", timeout=10)
+        assert b"% Invalid input detected" in stdout.read()
+        assert stdout.channel.recv_exit_status() == 1
+    finally:
+        c.close()
+
+
 def test_shell_ends_with_status_zero(serve):
     server = serve()
     c = client(server)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import syslog
 from ..clock import Clock
+from ..commands import archive_log as config_log
 from ..commands.configure import ConfigError, Configurator, execute, unwrap
 from ..commands.registry import ENGINE, READS, arguments, lookup
 from ..commands.reply import Ask, Reply
@@ -319,14 +320,12 @@ class Session:
                 return self._exec_line(str(rest), before)
             finally:
                 self.configuring = saved
-        if tree_name == "end":
+        mode = self.cfg.context.mode
+        if tree_name == "end" or (tree_name == "exit" and mode == "config"):
             self.cfg.leave()
             self.configuring = False
             self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
-            return Reply()
-        if tree_name == "exit" and self.cfg.context.mode == "config":
-            self.configuring = False
-            self.device.syslog("%SYS-5-CONFIG_I: Configured from " + self._by())
+            config_log.closed(self)
             return Reply()
         self.keep(footprint=self._footprint(line))   # the engine follows by refresh()
         try:
@@ -337,6 +336,7 @@ class Session:
             self._undo.restore()    # a command applies whole or not at all
             raise
         self.device.configured(slot)
+        config_log.logged(self, line, mode, tree_name)
         return Reply()
 
     def _by(self) -> str:

@@ -4,10 +4,11 @@ config differences [FILE1 [FILE2]]` and `show archive config incremental-diffs F
 (flash:, nvram:startup-config, system:running-config); the comparison is config/diff.py's.
 
 Without files, `differences` compares the running-config with the startup-config; with one, the
-running-config with that file (the file's lines are the `+` ones). The archive itself
-(`archive`/`path`, `show archive`), `configure replace` and `configure revert` came with
-12.3(7)T: this release refuses them, so napalm's replace and rollback cannot work on it
-(docs/automation.md).
+running-config with that file (the file's lines are the `+` ones). The archive of
+configurations (`path`/`maximum` in `archive`, `show archive`), `configure replace` and
+`configure revert` came with 12.3(7)T: this release refuses them, so napalm's replace and
+rollback cannot work on it (docs/automation.md); its `archive` mode holds only the Config
+Logger (`log config`, iosfw/commands/archive_log.py).
 """
 from __future__ import annotations
 

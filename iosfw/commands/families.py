@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (  # noqa: F401 - imported for what they register
     acl,
     archive,
+    archive_log,
     blocks,
     debug,
     exec,

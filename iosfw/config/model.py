@@ -376,6 +376,26 @@ class SimpleBlock:
     extra: list[Preserved] = field(default_factory=list)
 
 
+@dataclass
+class ConfigLogSettings:
+    """`log config` under `archive` (the Config Logger of 12.3(4)T, commands/archive_log.py):
+    whether configuration commands are logged, how many entries are kept, whether passwords
+    are hidden in them and whether each is also sent to the syslog."""
+    logging_enable: bool = False
+    size: int = 100
+    hidekeys: bool = False
+    notify_syslog: bool = False
+    extra: list[Preserved] = field(default_factory=list)   # its lines iosfw does not model
+
+
+@dataclass
+class Archive:
+    """`archive`: in 12.3(4)T its one sub-block is `log config` (the archive's own files came
+    with 12.3(7)T)."""
+    log_config: Optional[ConfigLogSettings] = None
+    extra: list[Preserved] = field(default_factory=list)   # `path`, `maximum` (12.3(7)T): kept
+
+
 @dataclass(frozen=True)
 class LoginBlock:
     """`login block-for SECONDS attempts TRIES within WITHIN`."""
@@ -471,6 +491,7 @@ class Router:
     login: LoginSettings = field(default_factory=LoginSettings)
     ssh: SshSettings = field(default_factory=SshSettings)
     ip_scp_server: bool = False               # `ip scp server enable` (iosfw/remote/scp.py)
+    archive: Optional[Archive] = None          # `archive` (the Config Logger's settings)
     preserved: list[Preserved] = field(default_factory=list)
     inspect_stamp: int = 0                    # counter behind Interface.inspect_stamp
 

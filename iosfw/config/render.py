@@ -333,6 +333,18 @@ def _line(line: m.Line) -> list[str]:
     return out
 
 
+def _archive(archive: m.Archive) -> list[str]:
+    """The `archive` block, its `log config` lines in the order IOS writes them."""
+    log = archive.log_config
+    if log is None:
+        return ["archive", *_extra(archive)]
+    lines = [(log.logging_enable, "logging enable"),
+             (log.size != m.ConfigLogSettings.size, f"logging size {log.size}"),
+             (log.notify_syslog, "notify syslog"), (log.hidekeys, "hidekeys")]
+    return ["archive", " log config", *("  " + text for on, text in lines if on),
+            *(preserved_text(p, "  ") for p in log.extra), *_extra(archive)]
+
+
 def _line_order(line: m.Line):
     return ({"con": 0, "aux": 2, "vty": 3}.get(line.kind, 1), line.first)
 
@@ -421,6 +433,9 @@ def _write(w: _Writer, r: m.Router) -> None:
     w.slot("ftp-server", ["ftp-server write-enable" if r.ftp_server_write_enable
                           else "no ftp-server write-enable"])
     w.bang(4)
+    if r.archive is not None:
+        w.slot("archive", _archive(r.archive))
+        w.bang()
     for name, ctl in r.controllers.items():
         block = [f"controller {name}"]
         if ctl.framing:

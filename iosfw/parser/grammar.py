@@ -64,7 +64,8 @@ class Grammar:
 
 # The files of grammar/ (without `.lark`), in the order they are joined.
 SECTIONS = ("values", "exec", "clear_debug", "simulate", "lab", "ping", "files", "show",
-            "global", "inspect", "nat_routes", "access_lists", "interface", "line", "blocks")
+            "global", "inspect", "nat_routes", "access_lists", "interface", "line", "blocks",
+            "archive")
 
 
 def grammar_dir() -> Path:

@@ -28,6 +28,8 @@ MODES = {mode.name: mode for mode in (
     Mode("config-voiceport", "voiceport_cmd"),
     Mode("config-voicecard", "voicecard_cmd"),
     Mode("config-cp", "cp_cmd"),
+    Mode("config-archive", "archive_cmd", "archive"),
+    Mode("config-archive-log-cfg", "archive_log_cmd", "log config"),
 )}
 
 START_RULES = {mode.name: mode.start for mode in MODES.values()}

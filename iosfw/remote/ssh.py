@@ -260,7 +260,7 @@ class VtySSHSession(asyncssh.SSHServerSession):
                        local=owner.local, peer_port=owner.peer_address[1])
         self.vty.user = owner.user if owner.line.login else ""
         if self.command is not None:
-            self._guarded(lambda: self.vty.run_one(self.command))
+            self._guarded(lambda: self.vty.run_one(self.command, owner.privileged))
         else:
             self._guarded(lambda: self.vty.start_authenticated(self.vty.user, owner.privileged))
 

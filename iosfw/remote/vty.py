@@ -232,9 +232,10 @@ class Vty(Terminal):
         self._start_exec(privileged, newline=True)
         self._flush()
 
-    def run_one(self, command: str) -> None:
-        """`ssh router command`: one command's output, then the connection closes."""
-        self._new_session(privileged=False)
+    def run_one(self, command: str, privileged: bool = False) -> None:
+        """`ssh router command`: one command's output, then the connection closes; at the
+        level the login gave (a `privilege 15` user's command runs in privileged EXEC)."""
+        self._new_session(privileged=privileged)
         self.state = "exec"
         self.conversation = Conversation(self.session, self, bare=True)
         self.conversation.enter(command)
