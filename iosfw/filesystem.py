@@ -16,11 +16,9 @@ part of a command's undo point: like a save to NVRAM, a write to flash stands.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Optional
-from urllib.parse import quote, unquote
 
 from .cli.startup import remove_stale, replace_file
 from .commands.loader import UnreadableConfig, decode_config
@@ -35,8 +33,21 @@ FILE_HEADER = 64                # what each file takes on Class B flash besides 
 NVRAM_BYTES = 129016            # as `show startup-config` says: `Using N out of 129016 bytes`
 PRIVATE_CONFIG_BYTES = 5
 # not the real image's digest (iosfw has no image): a stable stand-in for `verify /md5`
-IMAGE_MD5 = hashlib.md5(f"iosfw {IMAGE_NAME}".encode()).hexdigest()
+IMAGE_MD5 = "c88b5d454387ca785cc6760e89f10c16"   # md5("iosfw " + IMAGE_NAME): a stand-in, stable
 NO_IMAGE = "iosfw: the IOS image is listed, not stored"
+
+
+def _md5(data: bytes) -> str:
+    """hashlib and urllib are imported when a file is read or listed, not when iosfw starts."""
+    import hashlib
+
+    return hashlib.md5(data).hexdigest()
+
+
+def _unquote(name: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(name)
 
 
 class FileError(Exception):
@@ -78,7 +89,7 @@ class Flash:
             if item.name.startswith(".") or not item.is_file(follow_symlinks=False):
                 continue        # a save's temporary, or nothing iosfw wrote
             stat = item.stat(follow_symlinks=False)
-            files.append((stat.st_mtime_ns, unquote(item.name), stat.st_size))
+            files.append((stat.st_mtime_ns, _unquote(item.name), stat.st_size))
         return [(name, size) for _, name, size in sorted(files)]
 
     def entries(self) -> list[Entry]:
@@ -107,7 +118,7 @@ class Flash:
             raise _os_error(err) from None
 
     def md5(self, name: str) -> str:
-        return IMAGE_MD5 if name == IMAGE_NAME else hashlib.md5(self.read(name)).hexdigest()
+        return IMAGE_MD5 if name == IMAGE_NAME else _md5(self.read(name))
 
     def write(self, name: str, data: bytes) -> None:
         """`name` holds `data` (a file of that name replaced: the new one goes last)."""
@@ -150,6 +161,8 @@ class Flash:
 def _disk_name(name: str) -> str:
     """A flash name as a file name of the host: every character a path could take otherwise
     (`/`, a leading `.`, which would hide it among the temporaries) percent-encoded."""
+    from urllib.parse import quote
+
     encoded = quote(name, safe="")
     return "%2E" + encoded[1:] if encoded.startswith(".") else encoded
 
@@ -196,7 +209,7 @@ class Nvram:
         return saved
 
     def md5(self, name: str) -> str:
-        return hashlib.md5(self.read(name)).hexdigest()
+        return _md5(self.read(name))
 
     def write(self, name: str, data: bytes) -> None:
         if name != self.STARTUP or self.store is None:
@@ -240,7 +253,7 @@ class System:
         return self._running()
 
     def md5(self, name: str) -> str:
-        return hashlib.md5(self.read(name)).hexdigest()
+        return _md5(self.read(name))
 
     def write(self, name: str, data: bytes) -> None:
         raise FileError("Permission denied")

@@ -12,9 +12,7 @@ Logger (`log config`, iosfw/commands/archive_log.py).
 """
 from __future__ import annotations
 
-from ..config import diff
 from ..filesystem import FileError
-from ..show import archive as text
 from .files import KEYWORD_URLS, RUNNING, STARTUP, failed, place
 from .loader import decode_config, split_lines
 from .registry import exec_command
@@ -40,6 +38,9 @@ def _lines(session, word: str) -> list[str]:
 
 @exec_command("show_archive_differences")
 def show_archive_differences(session, first=None, second=None) -> Reply:
+    from ..config import diff  # the diff and its text: imported when asked for
+    from ..show import archive as text
+
     if first is None:
         first, second = KEYWORD_URLS[RUNNING], KEYWORD_URLS[STARTUP]
     elif second is None:
@@ -55,6 +56,9 @@ def show_archive_differences(session, first=None, second=None) -> Reply:
 
 @exec_command("show_archive_incremental")
 def show_archive_incremental(session, word, ignorecase=None) -> Reply:
+    from ..config import diff
+    from ..show import archive as text
+
     word = str(word)
     try:
         running = _lines(session, KEYWORD_URLS[RUNNING])
