@@ -40,14 +40,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # ------------------------------------------------------------------ the built-in router
 @pytest.fixture
-def lab_home(tmp_path, monkeypatch):
-    """$XDG_DATA_HOME of the test: a learner's progress goes there, never to ~/.local."""
+def data_home(tmp_path, monkeypatch):
+    """$XDG_DATA_HOME of the test: a learner's progress, a saved router, an SSH host key go
+    there, never to ~/.local."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     return tmp_path / "data"
 
 
+@pytest.fixture(scope="module")
+def ssh_host_key(tmp_path_factory):
+    """One SSH host key for a test file's servers (making one takes a moment)."""
+    from iosfw.remote.ssh import load_host_key
+
+    return load_host_key(tmp_path_factory.mktemp("key") / "ssh_host_rsa_key")
+
+
 @pytest.fixture
-def one_lab(lab_home, tmp_path, monkeypatch):
+def one_lab(data_home, tmp_path, monkeypatch):
     """The lab catalog of the test: a copy of smtp-inspection alone, in tmp_path/labs (so
     that the tests of the lab machinery do not change with the labs examples/ has)."""
     import shutil

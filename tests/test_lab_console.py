@@ -54,10 +54,10 @@ TASK_2_HINTS = [                # wrapped at 79 columns, as the router's console
 
 
 @pytest.fixture(autouse=True)
-def data(one_lab, lab_home, tmp_path, monkeypatch) -> Path:
+def data(one_lab, data_home, tmp_path, monkeypatch) -> Path:
     """$XDG_DATA_HOME of this test; the catalog holds a copy of smtp-inspection only."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return lab_home
+    return data_home
 
 
 def lab_session():

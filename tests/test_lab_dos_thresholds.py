@@ -8,7 +8,7 @@ import pytest
 
 LAB = "dos-thresholds"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 SOLUTION = ANSWERS.solution
 ALARM, BURST, BLOCK = (3, "a slow flood of 70 SYN at 1/s raises %FW-4-ALERT_ON"), \
     (4, "an ordinary burst of 30 mails in 3 s raises no alarm"), \

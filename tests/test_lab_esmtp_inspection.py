@@ -9,7 +9,7 @@ import pytest
 
 LAB = "esmtp-inspection"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 SOLUTION = ANSWERS.solution
 ESMTP = "ip inspect name OUT-IN esmtp max-data 5000\n"
 RULE, SESSION, EHLO, HELO, AUTH, ILLEGAL = 1, 2, 3, 4, 5, 6

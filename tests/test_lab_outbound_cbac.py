@@ -9,7 +9,7 @@ import pytest
 
 LAB = "outbound-cbac"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 SOLUTION = ANSWERS.solution
 IDLE = "ip inspect tcp idle-time 1800\n"
 WEB_IN, UDP_IN, TELNET_IN, MAIL = 1, 2, 3, 4

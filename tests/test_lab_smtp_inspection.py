@@ -9,7 +9,7 @@ import pytest
 
 LAB = "smtp-inspection"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 MAIL, TELNET, PC, BROWSE, RULE, SESSION, MASKED = range(1, 8)
 PERMIT = "access-list 101 permit tcp any host 172.22.1.110 eq smtp\n"
 APPLIED = " ip access-group 101 in\n ip nat outside\n ip inspect OUT-IN in\n"

@@ -11,7 +11,7 @@ from iosfw.cli.main import main
 
 LAB = "static-nat"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 SOLUTION = ANSWERS.solution
 PERMIT = "access-list 101 permit tcp any host 172.22.1.112 eq www\n"
 NAT = "ip nat inside source static 10.10.10.3 172.22.1.112\n"

@@ -13,7 +13,7 @@ from iosfw.cli.main import main
 
 LAB = "troubleshooting"
 ANSWERS = kit.LabAnswers(LAB)
-pytestmark = pytest.mark.usefixtures("lab_home")
+pytestmark = pytest.mark.usefixtures("data_home")
 FOLDER = ANSWERS.folder
 SOLUTION = ANSWERS.solution
 START = ANSWERS.start

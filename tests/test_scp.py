@@ -26,7 +26,6 @@ from iosfw.config.render import startup_text
 from iosfw.filesystem import FILE_HEADER, FLASH_BYTES, IMAGE_BYTES, IMAGE_NAME
 from iosfw.remote.scp import parse_request
 from iosfw.remote.serve import ServerThread
-from iosfw.remote.ssh import load_host_key
 
 SEED_VTY = "line vty 0 4\n password 7 121A0C0411045D5679\n login\n"
 SEED_ENABLE = "enable password 7 02050D4808095E731F\n"
@@ -41,14 +40,7 @@ PAYLOAD = bytes(range(256)) * 1200 + b"\r\n\x00 last line\n"
 
 
 # ------------------------------------------------------------------ the served router
-@pytest.fixture(autouse=True)
-def _xdg(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def host_key(tmp_path_factory):
-    return load_host_key(tmp_path_factory.mktemp("key") / "ssh_host_rsa_key")
+pytestmark = pytest.mark.usefixtures("data_home")
 
 
 class Served:
@@ -79,7 +71,7 @@ class Served:
 
 
 @pytest.fixture
-def serve(tmp_path, host_key):
+def serve(tmp_path, ssh_host_key):
     """serve(*global_lines, vty=...) -> the seed router with user admin (privilege 15) and
     oper (privilege 1), both with password cisco, the vty lines as `vty` says (`login local`
     unless told), plus `global_lines`; served over SSH and stopped at the end."""
@@ -97,7 +89,7 @@ def serve(tmp_path, host_key):
         router, store = boot(str(config))
         faults: list[str] = []
         thread = ServerThread(kit.device(router, store=store, live=True), ssh=("127.0.0.1", 0),
-                              host_key=host_key, report=faults.append)
+                              host_key=ssh_host_key, report=faults.append)
         served = Served(thread.start(), faults)
         started.append(served)
         return served

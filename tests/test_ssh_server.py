@@ -23,25 +23,18 @@ import pytest
 
 from iosfw.cli.main import boot
 from iosfw.remote.serve import ServerThread
-from iosfw.remote.ssh import load_host_key, scp_far_end
+from iosfw.remote.ssh import scp_far_end
 
 SEED_VTY = "line vty 0 4\n password 7 121A0C0411045D5679\n login\n"
 SEED_ENABLE = "enable password 7 02050D4808095E731F\n"
 USER, PASSWORD = "admin", "cisco"
 
 
-@pytest.fixture(autouse=True)
-def _xdg(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-
-@pytest.fixture(scope="module")
-def host_key(tmp_path_factory):
-    return load_host_key(tmp_path_factory.mktemp("key") / "ssh_host_rsa_key")
+pytestmark = pytest.mark.usefixtures("data_home")
 
 
 @pytest.fixture
-def serve(tmp_path, host_key):
+def serve(tmp_path, ssh_host_key):
     """serve(*global_lines) -> the seed router with `login local` and user admin (privilege
     15, password cisco) plus `global_lines`, served over SSH; all stopped at the end."""
     started = []
@@ -56,7 +49,7 @@ def serve(tmp_path, host_key):
         config.write_text(text)
         router, store = boot(str(config))
         server = ServerThread(kit.device(router, store=store, live=True),
-                              ssh=("127.0.0.1", 0), host_key=host_key)
+                              ssh=("127.0.0.1", 0), host_key=ssh_host_key)
         started.append(server.start())
         return server
 
