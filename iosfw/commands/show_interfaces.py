@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .configure import ConfigError
 from .registry import exec_command
 from .reply import Reply
 from .show import out
-from .values import INVALID, Interface
+from .values import Interface, existing_interface
 
 
 @exec_command("show_interfaces")
@@ -21,9 +20,7 @@ def show_interfaces(session, name: Optional[Interface]) -> Reply:
     from ..show import interface_detail
 
     r, device = session.router, session.device
-    if name is not None and str(name) not in r.interfaces:
-        raise ConfigError(INVALID, name.number_pos)
-    names = None if name is None else [str(name)]
+    names = None if name is None else [existing_interface(r, name)]
     now = device.now()
     return out(session, interface_detail.text(r, device.interface_counters, now, names),
                lambda: interface_detail.facts(r, device.interface_counters, now, names))

@@ -8,26 +8,16 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..config import model as m
-from .configure import ConfigError
 from .registry import exec_command
 from .reply import Reply
 from .show import out
-from .values import INVALID, Interface
-
-
-def existing(r: m.Router, iface: Interface) -> str:
-    """The interface a show command names, which must be one the router has: IOS refuses any
-    other with the caret under its number."""
-    if str(iface) not in r.interfaces:
-        raise ConfigError(INVALID, iface.number_pos)
-    return str(iface)
+from .values import Interface, existing_interface
 
 
 @exec_command("show_ip_interface")
 def show_ip_interface(session, iface: Optional[Interface]) -> Reply:
     r = session.router
-    names = None if iface is None else [existing(r, iface)]
+    names = None if iface is None else [existing_interface(r, iface)]
     from ..show import ip_interface
 
     return out(session, ip_interface.text(r, names), lambda: ip_interface.facts(r, names))

@@ -141,3 +141,11 @@ def log_level(word) -> str:
 
 
 __all__ = ["INVALID", "IP", "Interface", "Name", "Number", "column"]
+
+
+def existing_interface(r: m.Router, iface: Interface) -> str:
+    """The interface a show command names, which must be one the router has: IOS refuses any
+    other with the caret under its number."""
+    if str(iface) not in r.interfaces:
+        raise ConfigError(INVALID, iface.number_pos)
+    return str(iface)

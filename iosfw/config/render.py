@@ -148,6 +148,15 @@ def protocol_config_words(p: m.InspectProtocol) -> list[str]:
     return words
 
 
+# the CBAC globals with a value, in the order IOS writes them: (keyword, model attribute)
+INSPECT_VALUES = (("max-incomplete low", "max_incomplete_low"),
+                  ("max-incomplete high", "max_incomplete_high"),
+                  ("one-minute low", "one_minute_low"), ("one-minute high", "one_minute_high"),
+                  ("dns-timeout", "dns_timeout"), ("tcp idle-time", "tcp_idle"),
+                  ("tcp finwait-time", "finwait"), ("tcp synwait-time", "synwait"),
+                  ("udp idle-time", "udp_idle"))
+
+
 def _inspect_globals(r: m.Router) -> list[str]:
     g, d = r.inspect, m.InspectGlobals()
     out = []
@@ -155,12 +164,7 @@ def _inspect_globals(r: m.Router) -> list[str]:
         out.append("ip inspect alert-off")
     if g.audit_trail:
         out.append("ip inspect audit-trail")
-    for attr, text in (("max_incomplete_low", "max-incomplete low"),
-                       ("max_incomplete_high", "max-incomplete high"),
-                       ("one_minute_low", "one-minute low"), ("one_minute_high", "one-minute high"),
-                       ("dns_timeout", "dns-timeout"), ("tcp_idle", "tcp idle-time"),
-                       ("finwait", "tcp finwait-time"),
-                       ("synwait", "tcp synwait-time"), ("udp_idle", "udp idle-time")):
+    for text, attr in INSPECT_VALUES:
         if getattr(g, attr) != getattr(d, attr):
             out.append(f"ip inspect {text} {getattr(g, attr)}")
     if (g.host_max_incomplete, g.host_block_time) != (d.host_max_incomplete, d.host_block_time):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple, Optional
 
 from ..config import model as m
-from ..config.names import int_to_ip, interface_mac
+from ..config.names import int_to_ip, interface_mac, mac_text
 
 HEADER = "Protocol  Address          Age (min)  Hardware Addr   Type   Interface"
 
@@ -20,12 +20,6 @@ class ArpRow(NamedTuple):
     age: Optional[int]          # minutes; None for the router's own address
     mac: int
     interface: str
-
-
-def mac_text(mac: int) -> str:
-    """`0200.ac16.0101`: IOS writes a MAC address as three groups of four hex digits."""
-    digits = f"{mac:012x}"
-    return ".".join(digits[i:i + 4] for i in range(0, 12, 4))
 
 
 def rows(r: m.Router, learned, now: float) -> list[ArpRow]:

@@ -13,17 +13,10 @@ from __future__ import annotations
 from typing import Callable
 
 from ..config import model as m
+from ..config.render import INSPECT_VALUES, encode_config, startup_text
 from ..config.render import REJECTED_MARK as REJECTED_MARK
-from ..config.render import encode_config, startup_text
 from ..config.render import render_lines as render_lines
 
-# the CBAC globals with a value, in the writer's order: (keyword, attribute)
-_INSPECT_VALUES = (("max-incomplete low", "max_incomplete_low"),
-                   ("max-incomplete high", "max_incomplete_high"),
-                   ("one-minute low", "one_minute_low"), ("one-minute high", "one_minute_high"),
-                   ("dns-timeout", "dns_timeout"), ("tcp idle-time", "tcp_idle"),
-                   ("tcp finwait-time", "finwait"), ("tcp synwait-time", "synwait"),
-                   ("udp idle-time", "udp_idle"))
 # what the writer puts in the slot before `ip ssh`, after `ip subnet-zero` and two `!`
 _IP_SLOT = ("ip cef", "no ip dhcp use vrf connected", "no ip domain lookup", "ip domain name ",
             "ip name-server ")
@@ -57,7 +50,7 @@ def full_lines(r: m.Router) -> list[str]:
 
 
 def _inspect_values(g: m.InspectGlobals) -> list[str]:
-    return [f"ip inspect {word} {getattr(g, attr)}" for word, attr in _INSPECT_VALUES] + [
+    return [f"ip inspect {word} {getattr(g, attr)}" for word, attr in INSPECT_VALUES] + [
         f"ip inspect tcp max-incomplete host {g.host_max_incomplete} "
         f"block-time {g.host_block_time}"]
 

@@ -2,16 +2,10 @@
 ../docs/formats.md; the %FW and %SEC texts follow captured 12.x output)."""
 from __future__ import annotations
 
-from ..config.names import int_to_ip
+from ..config.names import int_to_ip, mac_text
 from ..engine import events as ev
 from ..engine.packet import ICMP, TCP, UDP
 from . import cbac_debug, smtp_debug
-
-
-def mac_text(mac: int) -> str:
-    """A MAC address as IOS prints it: three dotted groups of four hex digits."""
-    digits = f"{mac:012x}"
-    return f"{digits[:4]}.{digits[4:8]}.{digits[8:]}"
 
 
 def _arrival(e: ev.AclLogged) -> str:
